@@ -1,0 +1,12 @@
+package thelook.backfill.csv;
+
+/** Input that cannot be read as the spec defines it; the message names the file, line and column. */
+public class BadInputException extends RuntimeException {
+    public BadInputException(String message) {
+        super(message);
+    }
+
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

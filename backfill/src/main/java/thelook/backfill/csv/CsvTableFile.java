@@ -1,0 +1,220 @@
+package thelook.backfill.csv;
+
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import thelook.schemas.TheLookTable;
+
+/**
+ * One theLook table as {@code <dir>/<table>.csv} (marts-spec.md section 1): RFC 4180, UTF-8, a header row,
+ * columns matched by name, empty field = NULL. A primary key that occurs again is an update, so
+ * {@link #forEachCurrentRow} yields only the last row of each key, in file order.
+ */
+public final class CsvTableFile {
+    /** The columns the marts or the replay read; a file without one of them is refused up front. */
+    private static final Map<TheLookTable, List<String>> REQUIRED = Map.of(
+            TheLookTable.PRODUCTS, List.of("id", "cost", "category", "name", "brand", "retail_price", "department"),
+            TheLookTable.USERS, List.of("id", "created_at"),
+            TheLookTable.ORDERS, List.of("order_id", "user_id", "status", "created_at", "shipped_at", "delivered_at", "returned_at"),
+            TheLookTable.ORDER_ITEMS, List.of("id", "order_id", "product_id", "status", "sale_price",
+                    "created_at", "shipped_at", "delivered_at", "returned_at"),
+            TheLookTable.EVENTS, List.of("id", "user_id", "session_id", "created_at", "uri", "event_type"),
+            TheLookTable.DISTRIBUTION_CENTERS, List.of("id"),
+            TheLookTable.INVENTORY_ITEMS, List.of("id", "created_at", "sold_at"));
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+            .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).build();
+
+    /** Receives a current row: its physical line (for messages) and its record. */
+    @FunctionalInterface
+    public interface RowConsumer {
+        void accept(long line, SpecificRecord record);
+    }
+
+    private final TheLookTable table;
+    private final Path file;
+
+    private CsvTableFile(TheLookTable table, Path file) {
+        this.table = table;
+        this.file = file;
+    }
+
+    /** The marts cannot be computed without these; distribution_centers and inventory_items may be absent. */
+    public static boolean isRequired(TheLookTable table) {
+        return table != TheLookTable.DISTRIBUTION_CENTERS && table != TheLookTable.INVENTORY_ITEMS;
+    }
+
+    public static Path pathOf(Path dir, TheLookTable table) {
+        return dir.resolve(table.tableName() + ".csv");
+    }
+
+    /** Opens the table's file and checks its header; null when an optional file is absent. */
+    public static CsvTableFile open(Path dir, TheLookTable table) {
+        Path file = pathOf(dir, table);
+        if (!Files.isRegularFile(file)) {
+            if (isRequired(table)) {
+                throw new BadInputException(file + ": missing (the " + table.tableName() + " table is required)");
+            }
+            return null;
+        }
+        CsvTableFile csv = new CsvTableFile(table, file);
+        try (CSVParser parser = csv.parser()) {
+            List<String> missing = RowConverter.missingColumns(table, parser.getHeaderMap(), REQUIRED.get(table));
+            if (!missing.isEmpty()) {
+                throw new BadInputException(file + ": line 1: missing required column"
+                        + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));
+            }
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            throw new BadInputException(file + ": line 1: cannot read the header: " + e.getMessage(), e);
+        }
+        return csv;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public TheLookTable table() {
+        return table;
+    }
+
+    public long sizeBytes() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Yields the current version of every row (the last occurrence of each primary key), in file order.
+     * A malformed row throws {@link BadInputException} naming file, line and column, or with
+     * {@link OnError#SKIP} is recorded in {@code errors} and left out.
+     */
+    public void forEachCurrentRow(OnError onError, RowErrors errors, RowConsumer consumer) {
+        Long2LongOpenHashMap lastRecordOfKey = indexKeys(onError, errors);
+        int pkColumn;
+        try (CSVParser parser = parser()) {
+            pkColumn = parser.getHeaderMap().get(table.primaryKey());
+            RowConverter converter = new RowConverter(table, parser.getHeaderMap());
+            int width = parser.getHeaderMap().size();
+            forEachRecord(parser, (line, record) -> {
+                Long key = parseKeyOrNull(record, pkColumn);
+                if (key == null || lastRecordOfKey.get(key.longValue()) != record.getRecordNumber()
+                        || record.size() != width) {
+                    return; // superseded by a later row of the same key, or already reported by indexKeys
+                }
+                SpecificRecord row;
+                try {
+                    row = converter.convert(record.values());
+                } catch (IllegalArgumentException e) {
+                    reject(line, e.getMessage(), onError, errors);
+                    return;
+                }
+                consumer.accept(line, row);
+            });
+        } catch (IOException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** First pass: primary key -> record number of its last occurrence; reports rows without a usable key. */
+    private Long2LongOpenHashMap indexKeys(OnError onError, RowErrors errors) {
+        Long2LongOpenHashMap last = new Long2LongOpenHashMap();
+        last.defaultReturnValue(-1);
+        try (CSVParser parser = parser()) {
+            int pkColumn = parser.getHeaderMap().get(table.primaryKey());
+            int width = parser.getHeaderMap().size();
+            forEachRecord(parser, (line, record) -> {
+                if (record.size() != width) {
+                    reject(line, "expected " + width + " fields as in the header, found " + record.size(), onError, errors);
+                    return;
+                }
+                String raw = record.get(pkColumn);
+                if (raw == null || raw.isEmpty()) {
+                    reject(line, "column " + table.primaryKey() + ": the primary key is empty", onError, errors);
+                    return;
+                }
+                Long key = parseKeyOrNull(record, pkColumn);
+                if (key == null) {
+                    reject(line, "column " + table.primaryKey() + ": cannot read '" + raw + "' as INT64", onError, errors);
+                    return;
+                }
+                last.put(key.longValue(), record.getRecordNumber());
+            });
+        } catch (IOException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+        return last;
+    }
+
+    private static Long parseKeyOrNull(CSVRecord record, int pkColumn) {
+        if (pkColumn >= record.size()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(record.get(pkColumn).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void reject(long line, String reason, OnError onError, RowErrors errors) {
+        String message = file + ": line " + line + ": " + reason;
+        if (onError == OnError.FAIL) {
+            throw new BadInputException(message + " (use --on-error skip to leave such rows out)");
+        }
+        errors.add(message);
+    }
+
+    private interface RecordConsumer {
+        void accept(long line, CSVRecord record);
+    }
+
+    private void forEachRecord(CSVParser parser, RecordConsumer consumer) {
+        Iterator<CSVRecord> it = parser.iterator();
+        while (true) {
+            long before = parser.getCurrentLineNumber();
+            CSVRecord record;
+            try {
+                if (!it.hasNext()) {
+                    return;
+                }
+                record = it.next();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                // The CSV syntax itself is broken (an unterminated quote): no row boundary to resume from.
+                throw new BadInputException(file + ": line " + (before + 1) + ": not valid CSV: " + rootMessage(e), e);
+            }
+            consumer.accept(before + 1, record);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private CSVParser parser() throws IOException {
+        Reader reader = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), 1 << 16);
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset(); // no byte order mark
+        }
+        return CSVParser.parse(reader, FORMAT);
+    }
+}

@@ -1,0 +1,7 @@
+package thelook.backfill.csv;
+
+/** What a malformed CSV row does: stop everything before anything is produced, or be counted and left out. */
+public enum OnError {
+    FAIL,
+    SKIP
+}

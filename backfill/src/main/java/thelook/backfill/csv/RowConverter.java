@@ -1,0 +1,93 @@
+package thelook.backfill.csv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import thelook.schemas.TheLookTable;
+
+/** Turns one CSV row of a theLook table into its Avro record, column by column, naming any bad value. */
+final class RowConverter {
+    private enum Kind { LONG, DOUBLE, STRING, TIMESTAMP }
+
+    private final TheLookTable table;
+    private final Schema schema;
+    private final int[] csvIndex;   // per Avro field: CSV column index, or -1 when the file lacks it
+    private final Kind[] kinds;
+    private final String[] names;
+
+    RowConverter(TheLookTable table, Map<String, Integer> header) {
+        this.table = table;
+        this.schema = table.schema();
+        List<Schema.Field> fields = schema.getFields();
+        csvIndex = new int[fields.size()];
+        kinds = new Kind[fields.size()];
+        names = new String[fields.size()];
+        for (Schema.Field f : fields) {
+            names[f.pos()] = f.name();
+            csvIndex[f.pos()] = header.getOrDefault(f.name(), -1);
+            kinds[f.pos()] = kindOf(f.schema());
+        }
+    }
+
+    static List<String> missingColumns(TheLookTable table, Map<String, Integer> header, List<String> required) {
+        List<String> missing = new ArrayList<>();
+        for (String column : required) {
+            if (!header.containsKey(column)) {
+                missing.add(column);
+            }
+        }
+        return missing;
+    }
+
+    private static Kind kindOf(Schema union) {
+        Schema s = union.getTypes().get(1);
+        if (s.getLogicalType() instanceof LogicalTypes.TimestampMicros) {
+            return Kind.TIMESTAMP;
+        }
+        return switch (s.getType()) {
+            case LONG -> Kind.LONG;
+            case DOUBLE -> Kind.DOUBLE;
+            case STRING -> Kind.STRING;
+            default -> throw new IllegalStateException("unexpected column type " + s);
+        };
+    }
+
+    /** @throws IllegalArgumentException naming the column and value */
+    SpecificRecord convert(String[] values) {
+        SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, schema);
+        for (int i = 0; i < kinds.length; i++) {
+            int idx = csvIndex[i];
+            String raw = idx >= 0 && idx < values.length ? values[idx] : null;
+            record.put(i, raw == null || raw.isEmpty() ? null : parse(i, raw));
+        }
+        return record;
+    }
+
+    private Object parse(int field, String raw) {
+        try {
+            return switch (kinds[field]) {
+                case LONG -> Long.parseLong(raw.trim());
+                case DOUBLE -> Double.parseDouble(raw.trim());
+                case STRING -> raw;
+                case TIMESTAMP -> Timestamps.parse(raw);
+            };
+        } catch (IllegalArgumentException e) {
+            String type = switch (kinds[field]) {
+                case LONG -> "INT64";
+                case DOUBLE -> "FLOAT64";
+                case STRING -> "STRING";
+                case TIMESTAMP -> "TIMESTAMP";
+            };
+            throw new IllegalArgumentException("column " + names[field] + ": cannot read '" + raw + "' as " + type
+                    + (kinds[field] == Kind.TIMESTAMP ? " (" + e.getMessage() + ")" : ""));
+        }
+    }
+
+    TheLookTable table() {
+        return table;
+    }
+}

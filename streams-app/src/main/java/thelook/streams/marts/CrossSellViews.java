@@ -1,0 +1,77 @@
+package thelook.streams.marts;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import thelook.avro.internal.CrossSellViewState;
+import thelook.avro.internal.UserProductStats;
+import thelook.streams.state.Counts;
+import thelook.streams.state.KeyBytes;
+import thelook.streams.topology.Emit;
+import thelook.streams.topology.StoreNames;
+
+/**
+ * The user side of fct_cross_sell_candidates. A (user, product) pair is a candidate while it has
+ * logged-in views and is not purchased, where purchased means a qualifying item (status not NULL and
+ * not 'Cancelled') in an order of that user *and* the user exists in users. Each change of a pair's
+ * candidacy or view stats is sent, keyed by product, to the product side that adds the product's
+ * columns.
+ */
+public final class CrossSellViews {
+    private final KeyValueStore<Long, Long> users;
+    private final KeyValueStore<Bytes, UserProductStats> userProducts;
+    private final Counts viewTimes;
+
+    public CrossSellViews(ProcessorContext<?, ?> context) {
+        users = context.getStateStore(StoreNames.USERS);
+        userProducts = context.getStateStore(StoreNames.USER_PRODUCTS);
+        viewTimes = new Counts(context.getStateStore(StoreNames.USER_VIEW_TIMES));
+    }
+
+    public static boolean isPurchase(String status) {
+        return status != null && !status.equals("Cancelled"); // NULL is not a purchase; case-sensitive
+    }
+
+    public boolean isCandidate(long userId, UserProductStats stats) {
+        return stats != null && stats.getViews() > 0 && !(stats.getPurchases() > 0 && users.get(userId) != null);
+    }
+
+    /** A view with a known time added or retracted (the view count itself is kept by the caller). */
+    public void applyViewTime(long userId, long productId, Long createdAt, int sign) {
+        if (createdAt != null) {
+            viewTimes.add(KeyBytes.of(userId, productId, createdAt), sign);
+        }
+    }
+
+    /** Sends the pair's state when it is or was a candidate and something it shows may have changed. */
+    public void update(long userId, long productId, boolean wasCandidate, boolean viewsChanged, Emit emit) {
+        UserProductStats stats = userProducts.get(KeyBytes.of(userId, productId));
+        boolean candidate = isCandidate(userId, stats);
+        if (candidate == wasCandidate && !(candidate && viewsChanged)) {
+            return;
+        }
+        CrossSellViewState state = new CrossSellViewState(userId, productId, candidate, 0L, null, null);
+        if (candidate) {
+            state.setViews(stats.getViews());
+            state.setFirstViewedAt(viewTimes.firstIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
+                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
+            state.setLastViewedAt(viewTimes.lastIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
+                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
+        }
+        emit.emit(productId, state);
+    }
+
+    /** The user row appeared or vanished: every viewed and purchased pair of the user flips. */
+    public void userExistenceChanged(long userId, Emit emit) {
+        try (KeyValueIterator<Bytes, UserProductStats> it =
+                     userProducts.range(KeyBytes.of(userId, Long.MIN_VALUE), KeyBytes.of(userId, Long.MAX_VALUE))) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (kv.value.getViews() > 0 && kv.value.getPurchases() > 0) {
+                    update(userId, KeyBytes.longAt(kv.key, 1), !isCandidate(userId, kv.value), false, emit);
+                }
+            }
+        }
+    }
+}

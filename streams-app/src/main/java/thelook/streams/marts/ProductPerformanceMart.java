@@ -1,0 +1,117 @@
+package thelook.streams.marts;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.Product;
+import thelook.avro.internal.ProductAggregates;
+import thelook.avro.internal.StagedEvent;
+import thelook.avro.internal.StagedItem;
+import thelook.streams.state.Counts;
+import thelook.streams.state.ExactSum;
+import thelook.streams.state.KeyBytes;
+import thelook.streams.topology.Emit;
+import thelook.streams.topology.StoreNames;
+
+/**
+ * dim_product_performance: one row per row of products, built from the product row and its
+ * aggregates (views, distinct sessions as keyed counts, items, revenue, returns). Lives on the
+ * product partition; any processor there that changes a part calls {@link #refresh}.
+ */
+public final class ProductPerformanceMart {
+    private final KeyValueStore<Long, Product> products;
+    private final KeyValueStore<Long, ProductAggregates> aggregates;
+    private final Counts sessions;
+    private final KeyValueStore<Long, DimProductPerformance> rows;
+
+    public ProductPerformanceMart(ProcessorContext<?, ?> context) {
+        products = context.getStateStore(StoreNames.PRODUCTS);
+        aggregates = context.getStateStore(StoreNames.PRODUCT_AGGREGATES);
+        sessions = new Counts(context.getStateStore(StoreNames.PRODUCT_SESSIONS));
+        rows = context.getStateStore(StoreNames.PRODUCT_PERFORMANCE);
+    }
+
+    /** An item of this product (any status, whether or not its order exists) added or retracted. */
+    public void applyItem(long productId, StagedItem item, int sign) {
+        ProductAggregates agg = load(productId);
+        agg.setItemCount(agg.getItemCount() + sign);
+        if (item.getSalePrice() != null) {
+            agg.setRevenueSum(ExactSum.add(agg.getRevenueSum(), item.getSalePrice(), sign));
+        }
+        if ("Returned".equals(item.getStatus())) {
+            agg.setReturns(agg.getReturns() + sign);
+        }
+        save(productId, agg);
+    }
+
+    /** A product view (anonymous or not) added or retracted. */
+    public void applyView(long productId, StagedEvent view, int sign) {
+        ProductAggregates agg = load(productId);
+        agg.setViewCount(agg.getViewCount() + sign);
+        if (view.getSessionId() != null) {
+            Bytes key = KeyBytes.of(productId, view.getSessionId());
+            agg.setSessionCount(agg.getSessionCount() + sessions.add(key, sign));
+        }
+        save(productId, agg);
+    }
+
+    /** Recomputes the row of {@code productId} and emits it when it changed (null when the product is gone). */
+    public void refresh(long productId, Emit emit) {
+        Product product = products.get(productId);
+        DimProductPerformance previous = rows.get(productId);
+        if (product == null) {
+            if (previous != null) {
+                rows.delete(productId);
+                emit.emit(productId, null);
+            }
+            return;
+        }
+        DimProductPerformance row = build(productId, product, load(productId));
+        if (!row.equals(previous)) {
+            rows.put(productId, row);
+            emit.emit(productId, row);
+        }
+    }
+
+    static DimProductPerformance build(long productId, Product p, ProductAggregates agg) {
+        long items = agg.getItemCount();
+        long uniqueViews = agg.getSessionCount();
+        double revenue = ExactSum.of(agg.getRevenueSum()).doubleValue();
+        double cost = p.getCost() == null || items == 0 ? 0.0
+                : new BigDecimal(p.getCost()).multiply(BigDecimal.valueOf(items)).doubleValue();
+        return DimProductPerformance.newBuilder()
+                .setProductId(productId)
+                .setProductBrand(p.getBrand())
+                .setProductCategory(p.getCategory())
+                .setProductDepartment(p.getDepartment())
+                .setProductRetailPrice(p.getRetailPrice())
+                .setProductCost(p.getCost())
+                .setTotalProductViews(agg.getViewCount())
+                .setUniqueProductViews(uniqueViews)
+                .setTotalProductPurchases(items)
+                .setTotalProductRevenue(revenue)
+                .setTotalProductCost(cost)
+                .setTotalProductProfit(items == 0 ? 0.0 : revenue - cost)
+                .setProductConversionRate(uniqueViews == 0 ? 0.0 : (double) items / uniqueViews)
+                .setTotalProductReturns(agg.getReturns())
+                .setProductReturnRate(items == 0 ? 0.0 : (double) agg.getReturns() / items)
+                .build();
+    }
+
+    private ProductAggregates load(long productId) {
+        ProductAggregates agg = aggregates.get(productId);
+        return agg != null ? agg : ProductAggregates.newBuilder().build();
+    }
+
+    private void save(long productId, ProductAggregates agg) {
+        if (agg.getViewCount() == 0 && agg.getItemCount() == 0 && agg.getSessionCount() == 0
+                && Objects.equals(agg.getReturns(), 0L)) {
+            aggregates.delete(productId);
+        } else {
+            aggregates.put(productId, agg);
+        }
+    }
+}

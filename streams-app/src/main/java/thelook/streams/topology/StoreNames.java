@@ -1,0 +1,34 @@
+package thelook.streams.topology;
+
+/** Names of the topology's state stores. The three mart stores are the ones served to queries. */
+public final class StoreNames {
+    // marts (interactive queries read these)
+    public static final String CUSTOMER_METRICS = "customer-metrics";
+    public static final String PRODUCT_PERFORMANCE = "product-performance";
+    public static final String CROSS_SELL_CANDIDATES = "cross-sell-candidates";
+
+    // staging: previous version of each input row, for retraction
+    public static final String STAGED_EVENTS = "staged-events";
+    public static final String STAGED_ITEMS = "staged-items";
+    public static final String STAGED_ORDERS = "staged-orders";
+
+    // product partition
+    public static final String PRODUCTS = "products";
+    public static final String PRODUCT_ITEMS = "product-items";
+    public static final String PRODUCT_SESSIONS = "product-sessions";
+    public static final String PRODUCT_AGGREGATES = "product-aggregates";
+
+    // order partition
+    public static final String ORDER_ITEMS = "order-items";
+
+    // user partition
+    public static final String USERS = "users";
+    public static final String USER_AGGREGATES = "user-aggregates";
+    public static final String USER_SESSIONS = "user-sessions";
+    public static final String USER_EVENT_TIMES = "user-event-times";
+    public static final String USER_ORDER_TIMES = "user-order-times";
+    public static final String USER_PRODUCTS = "user-products";
+    public static final String USER_VIEW_TIMES = "user-view-times";
+
+    private StoreNames() {}
+}

@@ -1,0 +1,194 @@
+package thelook.streams.topology;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import thelook.avro.CrossSellKey;
+import thelook.avro.DimCustomerMetrics;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.Event;
+import thelook.avro.FctCrossSellCandidates;
+import thelook.avro.Order;
+import thelook.avro.OrderItem;
+import thelook.avro.Product;
+import thelook.avro.User;
+import thelook.avro.internal.CrossSellViewState;
+import thelook.avro.internal.EventDelta;
+import thelook.avro.internal.ItemChange;
+import thelook.avro.internal.OrderItemChange;
+import thelook.avro.internal.ProductAggregates;
+import thelook.avro.internal.StagedEvent;
+import thelook.avro.internal.StagedItem;
+import thelook.avro.internal.StagedOrder;
+import thelook.avro.internal.UserAggregates;
+import thelook.avro.internal.UserContribution;
+import thelook.avro.internal.UserProductStats;
+import thelook.schemas.TheLookTable;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.intermediate.OrderChanges;
+import thelook.streams.intermediate.OrderItemChanges;
+import thelook.streams.intermediate.ProductCatalog;
+import thelook.streams.intermediate.ProductItems;
+import thelook.streams.marts.CrossSellAssembly;
+import thelook.streams.marts.ProductViews;
+import thelook.streams.marts.UserContributions;
+import thelook.streams.marts.UserEvents;
+import thelook.streams.marts.UserRows;
+import thelook.streams.staging.EventStaging;
+import thelook.streams.staging.ItemStaging;
+
+/**
+ * The whole topology, one chain per concern (docs/architecture.md draws it). Records move between four
+ * partitionings: their own id (staging), product_id, order_id and user_id. Every input is read as a
+ * changelog and every hop carries retractions, so the marts converge whatever the arrival order.
+ */
+public final class TheLookTopology {
+    private static final String[] PRODUCT_PARTITION = {StoreNames.PRODUCTS, StoreNames.PRODUCT_ITEMS,
+        StoreNames.PRODUCT_SESSIONS, StoreNames.PRODUCT_AGGREGATES, StoreNames.PRODUCT_PERFORMANCE, StoreNames.CROSS_SELL_CANDIDATES};
+    private static final String[] ORDER_PARTITION = {StoreNames.STAGED_ORDERS, StoreNames.ORDER_ITEMS};
+    private static final String[] USER_PARTITION = {StoreNames.USERS, StoreNames.USER_AGGREGATES, StoreNames.USER_SESSIONS,
+        StoreNames.USER_EVENT_TIMES, StoreNames.USER_ORDER_TIMES, StoreNames.USER_PRODUCTS, StoreNames.USER_VIEW_TIMES,
+        StoreNames.CUSTOMER_METRICS};
+
+    private final TopicNames topics;
+    private final TopicSerdes serdes;
+    private final int partitions;
+    private final Serde<Long> key;
+    private final StreamsBuilder builder = new StreamsBuilder();
+
+    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions) {
+        this.topics = topics;
+        this.serdes = serdes;
+        this.partitions = partitions;
+        this.key = serdes.longKey();
+    }
+
+    /** @param partitions the partition count of the input topics; every repartition topic gets the same */
+    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions) {
+        return new TheLookTopology(topics, serdes, partitions).build();
+    }
+
+    private Topology build() {
+        addStores();
+
+        // staging: each input as a changelog, previous versions kept for retraction
+        KStream<Long, EventDelta> events = input(TheLookTable.EVENTS, Event.class)
+                .process(EventStaging::new, Named.as("stg-events"), StoreNames.STAGED_EVENTS);
+        KStream<Long, ItemChange> items = input(TheLookTable.ORDER_ITEMS, OrderItem.class)
+                .process(ItemStaging::new, Named.as("stg-order-items"), StoreNames.STAGED_ITEMS);
+
+        // product partition: catalog, items (+cost), views
+        KStream<Object, SpecificRecord> productSide = input(TheLookTable.PRODUCTS, Product.class)
+                .process(ProductCatalog::new, Named.as("products"), PRODUCT_PARTITION)
+                .merge(items.repartition(repartitioned("items-by-product", ItemChange.class))
+                        .process(ProductItems::new, Named.as("product-items"), PRODUCT_PARTITION))
+                .merge(events.filter((id, d) -> d.getEvent().getViewedProductId() != null, Named.as("product-views"))
+                        .selectKey((id, d) -> d.getEvent().getViewedProductId(), Named.as("key-views-by-product"))
+                        .repartition(repartitioned("views-by-product", EventDelta.class))
+                        .process(ProductViews::new, Named.as("product-view-counts"), PRODUCT_PARTITION));
+        sinkProductPerformance(productSide, "from-products");
+        sinkCrossSell(productSide, "from-products");
+
+        // order partition: items meet their order, and through it their user
+        KStream<Long, OrderItemChange> enrichedItems = narrow(productSide
+                .filter((k, v) -> v instanceof OrderItemChange, Named.as("enriched-items")));
+        KStream<Long, UserContribution> contributions = input(TheLookTable.ORDERS, Order.class)
+                .process(OrderChanges::new, Named.as("orders"), ORDER_PARTITION)
+                .merge(enrichedItems.repartition(repartitioned("items-by-order", OrderItemChange.class))
+                        .process(OrderItemChanges::new, Named.as("order-items"), ORDER_PARTITION));
+
+        // user partition: users, their events, their orders and items
+        KStream<Object, SpecificRecord> userSide = input(TheLookTable.USERS, User.class)
+                .process(UserRows::new, Named.as("users"), USER_PARTITION)
+                .merge(events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
+                        .selectKey((id, d) -> d.getEvent().getUserId(), Named.as("key-events-by-user"))
+                        .repartition(repartitioned("events-by-user", EventDelta.class))
+                        .process(UserEvents::new, Named.as("user-event-aggregates"), USER_PARTITION))
+                .merge(contributions.repartition(repartitioned("contributions-by-user", UserContribution.class))
+                        .process(UserContributions::new, Named.as("user-order-aggregates"), USER_PARTITION));
+        KStream<Long, DimCustomerMetrics> customerRows = narrow(userSide
+                .filter((k, v) -> v == null || v instanceof DimCustomerMetrics, Named.as("customer-metrics-rows")));
+        customerRows.to(topics.customerMetrics(),
+                Produced.with(key, serdes.value(DimCustomerMetrics.class)).withName("sink-customer-metrics"));
+
+        // cross-sell: the user side's candidate states meet the product's columns
+        KStream<Long, CrossSellViewState> candidateStates = narrow(userSide
+                .filter((k, v) -> v instanceof CrossSellViewState, Named.as("cross-sell-states")));
+        KStream<Object, SpecificRecord> crossSellRows = candidateStates
+                .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class))
+                .process(CrossSellAssembly::new, Named.as("cross-sell-assembly"), PRODUCT_PARTITION);
+        sinkCrossSell(crossSellRows, "from-views");
+
+        return builder.build();
+    }
+
+    private <V extends SpecificRecord> KStream<Long, V> input(TheLookTable table, Class<V> type) {
+        return builder.stream(table.topic(topics.prefix()),
+                Consumed.with(key, serdes.value(type)).withName("source-" + table.tableName()));
+    }
+
+    private <V extends SpecificRecord> Repartitioned<Long, V> repartitioned(String name, Class<V> type) {
+        return Repartitioned.<Long, V>as(name).withKeySerde(key).withValueSerde(serdes.value(type))
+                .withNumberOfPartitions(partitions);
+    }
+
+    private void sinkProductPerformance(KStream<Object, SpecificRecord> side, String suffix) {
+        KStream<Long, DimProductPerformance> rows = narrow(side.filter(
+                (k, v) -> k instanceof Long && (v == null || v instanceof DimProductPerformance),
+                Named.as("product-performance-rows-" + suffix)));
+        rows.to(topics.productPerformance(),
+                Produced.with(key, serdes.value(DimProductPerformance.class)).withName("sink-product-performance-" + suffix));
+    }
+
+    private void sinkCrossSell(KStream<Object, SpecificRecord> side, String suffix) {
+        KStream<CrossSellKey, FctCrossSellCandidates> rows = narrow(side.filter(
+                (k, v) -> k instanceof CrossSellKey, Named.as("cross-sell-rows-" + suffix)));
+        rows.to(topics.crossSellCandidates(), Produced.with(serdes.recordKey(CrossSellKey.class),
+                serdes.value(FctCrossSellCandidates.class)).withName("sink-cross-sell-" + suffix));
+    }
+
+    /** The processors on one partition emit several record types; each filter above picks one. */
+    @SuppressWarnings("unchecked")
+    private static <K, V> KStream<K, V> narrow(KStream<?, ?> stream) {
+        return (KStream<K, V>) stream;
+    }
+
+    private void addStores() {
+        Serde<Bytes> bytes = Serdes.Bytes();
+        Serde<Long> count = Serdes.Long();
+        add(StoreNames.STAGED_EVENTS, key, serdes.value(StagedEvent.class));
+        add(StoreNames.STAGED_ITEMS, key, serdes.value(StagedItem.class));
+        add(StoreNames.STAGED_ORDERS, key, serdes.value(StagedOrder.class));
+        add(StoreNames.PRODUCTS, key, serdes.value(Product.class));
+        add(StoreNames.PRODUCT_ITEMS, bytes, serdes.value(StagedItem.class));
+        add(StoreNames.PRODUCT_SESSIONS, bytes, count);
+        add(StoreNames.PRODUCT_AGGREGATES, key, serdes.value(ProductAggregates.class));
+        add(StoreNames.PRODUCT_PERFORMANCE, key, serdes.value(DimProductPerformance.class));
+        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, serdes.value(FctCrossSellCandidates.class));
+        add(StoreNames.ORDER_ITEMS, bytes, serdes.value(OrderItemChange.class));
+        add(StoreNames.USERS, key, count);
+        add(StoreNames.USER_AGGREGATES, key, serdes.value(UserAggregates.class));
+        add(StoreNames.USER_SESSIONS, bytes, count);
+        add(StoreNames.USER_EVENT_TIMES, bytes, count);
+        add(StoreNames.USER_ORDER_TIMES, bytes, count);
+        add(StoreNames.USER_PRODUCTS, bytes, serdes.value(UserProductStats.class));
+        add(StoreNames.USER_VIEW_TIMES, bytes, count);
+        add(StoreNames.CUSTOMER_METRICS, key, serdes.value(DimCustomerMetrics.class));
+    }
+
+    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+        StoreBuilder<?> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
+                .withCachingEnabled();
+        builder.addStateStore(store);
+    }
+}
