@@ -53,6 +53,10 @@ import thelook.streams.staging.ItemStaging;
  * changelog and every hop carries retractions, so the marts converge whatever the arrival order.
  */
 public final class TheLookTopology {
+    /** The input tables the marts read; distribution_centers and inventory_items are replayed but feed no mart. */
+    public static final java.util.List<TheLookTable> INPUTS = java.util.List.of(
+            TheLookTable.PRODUCTS, TheLookTable.USERS, TheLookTable.ORDERS, TheLookTable.ORDER_ITEMS, TheLookTable.EVENTS);
+
     private static final String[] PRODUCT_PARTITION = {StoreNames.PRODUCTS, StoreNames.PRODUCT_ITEMS,
         StoreNames.PRODUCT_SESSIONS, StoreNames.PRODUCT_AGGREGATES, StoreNames.PRODUCT_PERFORMANCE, StoreNames.CROSS_SELL_CANDIDATES};
     private static final String[] ORDER_PARTITION = {StoreNames.STAGED_ORDERS, StoreNames.ORDER_ITEMS};

@@ -1,0 +1,73 @@
+package thelook.streams.regression;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import thelook.schemas.TheLookTable;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.output.MartCsv;
+import thelook.streams.topology.StoreNames;
+import thelook.streams.topology.TheLookTopology;
+import thelook.streams.topology.TopicNames;
+
+/** The topology on TopologyTestDriver: pipe raw input records, then write the three mart stores as CSVs. */
+final class DriverHarness implements AutoCloseable {
+    private final TopologyTestDriver driver;
+    private final Map<TheLookTable, TestInputTopic<Long, byte[]>> inputs = new EnumMap<>(TheLookTable.class);
+
+    DriverHarness(Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "thelook-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        TopicNames topics = TopicNames.defaults();
+        driver = new TopologyTestDriver(TheLookTopology.build(topics, TopicSerdes.plainAvro(), 1), props);
+        for (TheLookTable t : TheLookTopology.INPUTS) {
+            inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
+        }
+    }
+
+    void pipe(List<ReplayRecords.Raw> records) {
+        records.forEach(this::pipe);
+    }
+
+    void pipe(ReplayRecords.Raw record) {
+        TestInputTopic<Long, byte[]> topic = inputs.get(record.table());
+        if (topic != null) { // distribution_centers and inventory_items feed no mart
+            topic.pipeInput(record.key(), record.value());
+        }
+    }
+
+    Path writeMarts(Path dir) throws java.io.IOException {
+        Files.createDirectories(dir);
+        MartCsv.writeCustomerMetrics(dir, values(driver.getKeyValueStore(StoreNames.CUSTOMER_METRICS)));
+        MartCsv.writeProductPerformance(dir, values(driver.getKeyValueStore(StoreNames.PRODUCT_PERFORMANCE)));
+        MartCsv.writeCrossSellCandidates(dir, values(driver.getKeyValueStore(StoreNames.CROSS_SELL_CANDIDATES)));
+        return dir;
+    }
+
+    private static <K, V> Iterator<V> values(KeyValueStore<K, V> store) {
+        java.util.List<V> out = new java.util.ArrayList<>();
+        try (KeyValueIterator<K, V> it = store.all()) {
+            it.forEachRemaining((KeyValue<K, V> kv) -> out.add(kv.value));
+        }
+        return out.iterator();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
