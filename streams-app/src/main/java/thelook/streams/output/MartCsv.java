@@ -59,7 +59,7 @@ public final class MartCsv {
         try {
             Files.createDirectories(dir);
             Path target = dir.resolve(mart + ".csv");
-            Path temp = Files.createTempFile(dir, mart, ".csv.tmp");
+            Path temp = dir.resolve("." + mart + ".csv.tmp");
             try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
                  CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header).build())) {
                 Object[] values = new Object[fields.size()];

@@ -1,0 +1,116 @@
+package thelook.streams.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.topology.TheLookTopology;
+
+/** The marts topology running on Kafka Streams, with its failure surfaced and its mart stores readable. */
+public final class MartsApp implements AutoCloseable {
+    private final KafkaStreams streams;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private MartsApp(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Starts the topology and waits until it runs; fails with the cause when it cannot. */
+    public static MartsApp start(StreamsSettings settings, TopicSerdes serdes, int partitions, Duration timeout) {
+        var topology = TheLookTopology.build(settings.topics(), serdes, partitions);
+        KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
+        MartsApp app = new MartsApp(streams);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            app.failure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                app.close();
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            app.close();
+            throw new IllegalStateException("interrupted while starting Kafka Streams", e);
+        }
+        app.checkHealthy();
+        return app;
+    }
+
+    /** Throws when the topology has stopped, naming the cause. */
+    public void checkHealthy() {
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new IllegalStateException("the marts topology stopped: " + rootMessage(t), t);
+        }
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+            throw new IllegalStateException("the marts topology is " + state);
+        }
+    }
+
+    /** Every row of a mart store, across all local partitions (interactive query). */
+    public <K, V> List<V> rows(String storeName) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ReadOnlyKeyValueStore<K, V> store = streams.store(
+                        StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<K, V>keyValueStore()));
+                List<V> out = new ArrayList<>();
+                try (KeyValueIterator<K, V> it = store.all()) {
+                    it.forEachRemaining(kv -> out.add(kv.value));
+                }
+                return out;
+            } catch (InvalidStateStoreException e) { // a rebalance is moving the store; it comes back
+                checkHealthy();
+                if (attempt >= 100) {
+                    throw e;
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (cause: " + r + ")";
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,182 @@
+package thelook.streams.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import thelook.avro.DimCustomerMetrics;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.FctCrossSellCandidates;
+import thelook.backfill.csv.OnError;
+import thelook.backfill.kafka.TopicWriter;
+import thelook.backfill.kafka.Topics;
+import thelook.backfill.plan.ReplayPlan;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.embedded.EmbeddedKafka;
+import thelook.streams.output.MartCsv;
+import thelook.streams.topology.StoreNames;
+import thelook.streams.topology.TheLookTopology;
+import thelook.streams.topology.TopicNames;
+
+/**
+ * CSV directory -> replay plan -> Kafka topics -> marts topology -> mart CSVs. Every input file is read
+ * and checked before anything is produced; the marts are written only once the topology has processed
+ * every record (consumer lag, not a timer).
+ */
+public final class ReplayJob {
+    /** What the job needs to be told. {@code bootstrapServers} null = the embedded broker. */
+    public record Options(Path input, Path output, String bootstrapServers, Path stateDir, String topicPrefix,
+                          int partitions, int threads, long commitIntervalMs, OnError onError, Duration timeout) {}
+
+    /** What the job reports while it runs. */
+    public interface Listener {
+        default void planned(ReplayPlan plan) {}
+
+        default void phase(String name, long total) {}
+
+        default void progress(long done) {}
+
+        default void info(String message) {}
+    }
+
+    /** The outcome: records replayed, rows per mart, rows skipped, DLQ entries, seconds. */
+    public record Summary(long records, Map<String, Long> rowsPerMart, long skippedRows, long deadLetters,
+                          double seconds) {
+        public double recordsPerSecond() {
+            return seconds > 0 ? records / seconds : 0;
+        }
+    }
+
+    private final Options options;
+    private final Listener listener;
+    private final TopicSerdes serdes = TopicSerdes.plainAvro();
+
+    public ReplayJob(Options options, Listener listener) {
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public Summary run() throws Exception {
+        long started = System.nanoTime();
+        TopicNames topics = new TopicNames(options.topicPrefix());
+        listener.phase("Reading CSVs", -1);
+        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
+                (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()))) {
+            listener.planned(plan);
+            Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
+            EmbeddedKafka embedded = null;
+            try {
+                String bootstrap = options.bootstrapServers();
+                if (bootstrap == null) {
+                    listener.info("starting the embedded Kafka broker");
+                    embedded = EmbeddedKafka.start(options.stateDir() != null ? workDir.resolve("kafka") : null);
+                    bootstrap = embedded.bootstrapServers();
+                }
+                return replay(plan, bootstrap, topics, workDir, started);
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
+                if (options.stateDir() == null) {
+                    deleteQuietly(workDir);
+                }
+            }
+        }
+    }
+
+    private Summary replay(ReplayPlan plan, String bootstrap, TopicNames topics, Path workDir, long started) throws Exception {
+        String applicationId = "thelook-replay-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> inputTopics = Topics.inputTopics(options.topicPrefix());
+        List<String> readTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topicPrefix())).toList();
+        long toProcess = TheLookTopology.INPUTS.stream().mapToLong(t -> plan.recordsPerTable().getOrDefault(t, 0L)).sum();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            requireEmptyInputs(admin, inputTopics);
+            Topics.ensure(admin, inputTopics, options.partitions(), Topics.COMPACTED);
+            Topics.ensure(admin, topics.marts(), options.partitions(), Topics.COMPACTED);
+            Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
+            StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, workDir.resolve("streams"),
+                    options.threads(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, topics);
+            try (MartsApp app = MartsApp.start(settings, serdes, options.partitions(), options.timeout())) {
+                listener.phase("Producing", plan.size());
+                long produced;
+                try (TopicWriter writer = new TopicWriter(bootstrap, serdes, Map.of())) {
+                    produced = writer.write(plan, options.topicPrefix(), done -> {
+                        listener.progress(done);
+                        if (done % 500_000 == 0) {
+                            app.checkHealthy();
+                        }
+                    });
+                }
+                awaitCaughtUp(app, new CatchUp(admin, bootstrap, applicationId, readTopics), toProcess);
+                Map<String, Long> rows = new java.util.LinkedHashMap<>();
+                Files.createDirectories(options.output());
+                rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(options.output(),
+                        app.<Long, DimCustomerMetrics>rows(StoreNames.CUSTOMER_METRICS).iterator()));
+                rows.put(MartCsv.PRODUCT_PERFORMANCE, MartCsv.writeProductPerformance(options.output(),
+                        app.<Long, DimProductPerformance>rows(StoreNames.PRODUCT_PERFORMANCE).iterator()));
+                rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(options.output(),
+                        app.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
+                long deadLetters = endOffsetSum(admin, topics.deadLetters());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                return new Summary(produced, rows, plan.skippedRows().count(), deadLetters, seconds);
+            }
+        }
+    }
+
+    /** Waits until every record of the topics the topology reads is processed and committed. */
+    private void awaitCaughtUp(MartsApp app, CatchUp catchUp, long toProcess) throws InterruptedException {
+        listener.phase("Processing", toProcess);
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long pause = 50;
+        while (true) {
+            app.checkHealthy();
+            CatchUp.Lag lag = catchUp.lag();
+            listener.progress(Math.max(0, toProcess - lag.inputRemaining()));
+            if (lag.caughtUp()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the topology did not catch up within " + options.timeout().toSeconds()
+                        + " s: " + lag.inputRemaining() + " input and " + lag.internalRemaining() + " internal records left");
+            }
+            Thread.sleep(pause); // polling interval of the lag check, not a guess at completion
+            pause = Math.min(500, pause * 2);
+        }
+    }
+
+    private static void requireEmptyInputs(Admin admin, List<String> inputTopics) throws ExecutionException, InterruptedException {
+        var existing = admin.listTopics().names().get();
+        List<String> present = new ArrayList<>(inputTopics);
+        present.retainAll(existing);
+        for (String topic : present) {
+            if (endOffsetSum(admin, topic) > 0) {
+                throw new IllegalStateException("topic " + topic + " already holds records; a replay starts from empty "
+                        + "input topics: choose a fresh --topic-prefix");
+            }
+        }
+    }
+
+    private static long endOffsetSum(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(specs).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp dir; the OS cleans it eventually
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package thelook.streams.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import thelook.schemas.AvroTrust;
+
+/** {@code java -jar thelook-streams.jar <command>}: the entry point of the service's jobs. */
+@Command(name = "thelook-streams", mixinStandardHelpOptions = true, version = "thelook-streams 0.1.0",
+        description = "theLook analytics marts kept fresh by Kafka Streams.",
+        subcommands = {ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        AvroTrust.install();
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + message(e));
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.toString();
+        return e.getCause() != null && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())
+                ? m + " (" + e.getCause().getMessage() + ")" : m;
+    }
+}

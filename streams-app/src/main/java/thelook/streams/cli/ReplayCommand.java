@@ -1,0 +1,76 @@
+package thelook.streams.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import thelook.backfill.csv.OnError;
+import thelook.schemas.TheLookTable;
+import thelook.streams.app.ReplayJob;
+import thelook.streams.app.StreamsSettings;
+
+/** {@code replay --input DIR --output DIR}: a theLook CSV snapshot through Kafka and the topology into mart CSVs. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a directory of theLook CSVs through Kafka and Kafka Streams and write the three marts as CSVs.")
+final class ReplayCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, description = "Directory with <table>.csv files (marts-spec.md section 1).")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv, fct_cross_sell_candidates.csv.")
+    Path output;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka to use; default: an embedded single-node broker.")
+    String bootstrapServers;
+
+    @Option(names = "--state-dir", description = "Where Kafka Streams state (and the embedded broker's data) lives; default: a temp dir removed at exit.")
+    Path stateDir;
+
+    @Option(names = "--topic-prefix", defaultValue = TheLookTable.DEFAULT_TOPIC_PREFIX, description = "Prefix of every topic (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the topics this replay creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+            description = "Kafka Streams commit interval; longer trades freshness for throughput (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
+    @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
+    String onError;
+
+    @Option(names = "--timeout-s", defaultValue = "3600", description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        OnError mode = switch (onError.toLowerCase(java.util.Locale.ROOT)) {
+            case "fail" -> OnError.FAIL;
+            case "skip" -> OnError.SKIP;
+            default -> throw new IllegalArgumentException("--on-error must be fail or skip, not " + onError);
+        };
+        if (partitions < 1 || threads < 1) {
+            throw new IllegalArgumentException("--partitions and --threads must be at least 1");
+        }
+        var options = new ReplayJob.Options(input, output, bootstrapServers, stateDir, topicPrefix, partitions, threads,
+                commitIntervalMs, mode, Duration.ofSeconds(timeoutSeconds));
+        ReplayJob.Summary summary;
+        try (ConsoleListener listener = new ConsoleListener(System.out)) {
+            summary = new ReplayJob(options, listener).run();
+        }
+        System.out.printf("replayed %,d records in %.1f s (%,.0f records/s)%n", summary.records(), summary.seconds(),
+                summary.recordsPerSecond());
+        summary.rowsPerMart().forEach((mart, rows) -> System.out.printf("  %-26s %,d rows%n", mart, rows));
+        if (summary.skippedRows() > 0) {
+            System.out.printf("  %,d malformed input rows were skipped%n", summary.skippedRows());
+        }
+        if (summary.deadLetters() > 0) {
+            System.out.printf("  %,d records went to the dead-letter topic %sdlq%n", summary.deadLetters(), topicPrefix);
+        }
+        System.out.println("marts written to " + output.toAbsolutePath());
+        return 0;
+    }
+}
