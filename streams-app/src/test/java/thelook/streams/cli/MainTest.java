@@ -1,0 +1,51 @@
+package thelook.streams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's failures: non-zero exit and a message that names what is wrong, before anything reaches Kafka. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMissingInputDirectoryFailsClearly() {
+        String err = runExpectingFailure("replay", "--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("out").toString());
+        assertThat(err).contains("nope").contains("not a directory");
+    }
+
+    @Test
+    void aMalformedRowFailsNamingFileAndLine() throws Exception {
+        Path in = tmp.resolve("in");
+        assertThat(Main.run("generate", "--users", "20", "--out", in.toString())).isZero();
+        String users = Files.readString(in.resolve("users.csv"));
+        Files.writeString(in.resolve("users.csv"), users + "not-a-number,a,b,c,1,F,s,st,1,c,US,1,2,Search,2024-01-01 00:00:00 UTC\n");
+        String err = runExpectingFailure("replay", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+        assertThat(err).contains("users.csv: line 22: column id: cannot read 'not-a-number' as INT64");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aBadOptionValueFailsClearly() {
+        String err = runExpectingFailure("replay", "--input", tmp.toString(), "--output", tmp.toString(), "--on-error", "maybe");
+        assertThat(err).contains("--on-error must be fail or skip");
+    }
+
+    private static String runExpectingFailure(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true));
+        try {
+            assertThat(Main.run(args)).isNotZero();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString();
+    }
+}
