@@ -126,6 +126,7 @@ public final class ReplayJob {
                 rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(options.output(),
                         app.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
                 long deadLetters = endOffsetSum(admin, topics.deadLetters());
+                reportWrites(admin, applicationId, topics);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 return new Summary(produced, rows, plan.skippedRows().count(), deadLetters, seconds);
             }
@@ -151,6 +152,19 @@ public final class ReplayJob {
             Thread.sleep(pause); // polling interval of the lag check, not a guess at completion
             pause = Math.min(500, pause * 2);
         }
+    }
+
+    /** Records the topology wrote, by kind of topic: what one input record costs downstream. */
+    private void reportWrites(Admin admin, String applicationId, TopicNames topics) throws ExecutionException, InterruptedException {
+        Map<String, Long> written = new java.util.TreeMap<>();
+        for (String topic : admin.listTopics().names().get()) {
+            String kind = topic.endsWith("-changelog") ? "changelog" : topic.endsWith("-repartition") ? "repartition"
+                    : topics.marts().contains(topic) ? "mart" : null;
+            if (kind != null && topic.startsWith(applicationId) || "mart".equals(kind)) {
+                written.merge(kind + " " + topic.replace(applicationId + "-", ""), endOffsetSum(admin, topic), Long::sum);
+            }
+        }
+        written.forEach((topic, n) -> listener.info(String.format("  wrote %,12d records to %s", n, topic)));
     }
 
     private static void requireEmptyInputs(Admin admin, List<String> inputTopics) throws ExecutionException, InterruptedException {

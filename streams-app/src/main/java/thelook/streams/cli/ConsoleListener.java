@@ -15,6 +15,8 @@ final class ConsoleListener implements ReplayJob.Listener, AutoCloseable {
     private String phase;
     private long total;
     private long lastLine;
+    private final long started = System.nanoTime();
+    private long phaseStarted = started;
 
     ConsoleListener(PrintStream out) {
         this.out = out;
@@ -32,6 +34,11 @@ final class ConsoleListener implements ReplayJob.Listener, AutoCloseable {
     @Override
     public void phase(String name, long total) {
         closeBar();
+        long now = System.nanoTime();
+        if (phase != null) {
+            out.printf("%s took %.1f s%n", phase, (now - phaseStarted) / 1e9);
+        }
+        phaseStarted = now;
         this.phase = name;
         this.total = total;
         if (terminal && total > 0) {
@@ -69,5 +76,9 @@ final class ConsoleListener implements ReplayJob.Listener, AutoCloseable {
     @Override
     public void close() {
         closeBar();
+        if (phase != null) {
+            out.printf("%s took %.1f s%n", phase, (System.nanoTime() - phaseStarted) / 1e9);
+            phase = null;
+        }
     }
 }

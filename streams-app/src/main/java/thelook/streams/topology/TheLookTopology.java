@@ -167,32 +167,36 @@ public final class TheLookTopology {
         return (KStream<K, V>) stream;
     }
 
+    /**
+     * Stores whose keys are written about once (a staged event, a (user, session) count) are not cached:
+     * a cache cannot coalesce their writes and only costs a sorted map operation per access. The hot,
+     * rewritten ones (aggregates, mart rows, products, users) are.
+     */
     private void addStores() {
         Serde<Bytes> bytes = Serdes.Bytes();
         Serde<Long> count = Serdes.Long();
-        add(StoreNames.STAGED_EVENTS, key, serdes.value(StagedEvent.class));
-        add(StoreNames.STAGED_ITEMS, key, serdes.value(StagedItem.class));
-        add(StoreNames.STAGED_ORDERS, key, serdes.value(StagedOrder.class));
-        add(StoreNames.PRODUCTS, key, serdes.value(Product.class));
-        add(StoreNames.PRODUCT_ITEMS, bytes, serdes.value(StagedItem.class));
-        add(StoreNames.PRODUCT_SESSIONS, bytes, count);
-        add(StoreNames.PRODUCT_AGGREGATES, key, serdes.value(ProductAggregates.class));
-        add(StoreNames.PRODUCT_PERFORMANCE, key, serdes.value(DimProductPerformance.class));
-        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, serdes.value(FctCrossSellCandidates.class));
-        add(StoreNames.ORDER_ITEMS, bytes, serdes.value(OrderItemChange.class));
-        add(StoreNames.USERS, key, count);
-        add(StoreNames.USER_AGGREGATES, key, serdes.value(UserAggregates.class));
-        add(StoreNames.USER_SESSIONS, bytes, count);
-        add(StoreNames.USER_EVENT_TIMES, bytes, count);
-        add(StoreNames.USER_ORDER_TIMES, bytes, count);
-        add(StoreNames.USER_PRODUCTS, bytes, serdes.value(UserProductStats.class));
-        add(StoreNames.USER_VIEW_TIMES, bytes, count);
-        add(StoreNames.CUSTOMER_METRICS, key, serdes.value(DimCustomerMetrics.class));
+        add(StoreNames.STAGED_EVENTS, key, serdes.value(StagedEvent.class), false);
+        add(StoreNames.STAGED_ITEMS, key, serdes.value(StagedItem.class), false);
+        add(StoreNames.STAGED_ORDERS, key, serdes.value(StagedOrder.class), false);
+        add(StoreNames.PRODUCTS, key, serdes.value(Product.class), true);
+        add(StoreNames.PRODUCT_ITEMS, bytes, serdes.value(StagedItem.class), false);
+        add(StoreNames.PRODUCT_SESSIONS, bytes, count, false);
+        add(StoreNames.PRODUCT_AGGREGATES, key, serdes.value(ProductAggregates.class), true);
+        add(StoreNames.PRODUCT_PERFORMANCE, key, serdes.value(DimProductPerformance.class), true);
+        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, serdes.value(FctCrossSellCandidates.class), true);
+        add(StoreNames.ORDER_ITEMS, bytes, serdes.value(OrderItemChange.class), false);
+        add(StoreNames.USERS, key, count, true);
+        add(StoreNames.USER_AGGREGATES, key, serdes.value(UserAggregates.class), true);
+        add(StoreNames.USER_SESSIONS, bytes, count, false);
+        add(StoreNames.USER_EVENT_TIMES, bytes, count, false);
+        add(StoreNames.USER_ORDER_TIMES, bytes, count, false);
+        add(StoreNames.USER_PRODUCTS, bytes, serdes.value(UserProductStats.class), true);
+        add(StoreNames.USER_VIEW_TIMES, bytes, count, false);
+        add(StoreNames.CUSTOMER_METRICS, key, serdes.value(DimCustomerMetrics.class), true);
     }
 
-    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde) {
-        StoreBuilder<?> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
-                .withCachingEnabled();
-        builder.addStateStore(store);
+    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean cached) {
+        StoreBuilder<?> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde);
+        builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());
     }
 }
