@@ -16,6 +16,16 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
     public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
+    /** Bad records go to the DLQ with the reason in headers and processing goes on; anything else stops. */
+    public static Properties errorHandling(TopicNames topics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, BadRecordHandler.class);
+        p.put("processing.exception.handler.global.enabled", true);
+        return p;
+    }
+
     public Properties toProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -26,11 +36,10 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1); // the cluster's default
-        // bad records: to the DLQ with the reason in headers, processing goes on
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, BadRecordHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
+        // The marts do not depend on the order between partitions, so a task never waits to line up
+        // timestamps across its inputs (which stalls tasks that read several topics).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        p.putAll(errorHandling(topics));
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

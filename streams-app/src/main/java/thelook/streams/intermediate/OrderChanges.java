@@ -14,6 +14,7 @@ import thelook.avro.internal.StagedOrder;
 import thelook.avro.internal.UserContribution;
 import thelook.schemas.Micros;
 import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.StoreNames;
 
 /**
@@ -45,11 +46,7 @@ public final class OrderChanges implements Processor<Long, Order, Long, UserCont
         if (Objects.equals(previous, next)) {
             return;
         }
-        if (next == null) {
-            orders.delete(orderId);
-        } else {
-            orders.put(orderId, next);
-        }
+        StoreWrites.putOrDelete(orders, orderId, next);
         Long oldUser = previous == null ? null : previous.getUserId();
         Long newUser = next == null ? null : next.getUserId();
         if (oldUser != null) {

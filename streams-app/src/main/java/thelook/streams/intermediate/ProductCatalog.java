@@ -14,6 +14,8 @@ import thelook.avro.internal.StagedItem;
 import thelook.streams.marts.CrossSellCandidatesMart;
 import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
+import thelook.streams.topology.Emit;
 import thelook.streams.topology.StoreNames;
 
 /**
@@ -51,12 +53,8 @@ public final class ProductCatalog implements Processor<Long, Product, Object, Sp
         if (Objects.equals(previous, next)) {
             return;
         }
-        if (next == null) {
-            products.delete(productId);
-        } else {
-            products.put(productId, next);
-        }
-        var emit = ProductItems.emitter(context, record);
+        StoreWrites.putOrDelete(products, productId, next);
+        Emit emit = Emit.to(context, record);
         performance.refresh(productId, emit);
         crossSell.productChanged(productId, next, emit);
         if (!Objects.equals(cost(previous), cost(next))) {

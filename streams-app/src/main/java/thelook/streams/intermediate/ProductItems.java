@@ -42,7 +42,7 @@ public final class ProductItems implements Processor<Long, ItemChange, Object, S
         StagedItem item = record.value().getItem();
         Bytes key = KeyBytes.of(productId, item.getItemId());
         StagedItem previous = productItems.get(key);
-        Emit emit = emitter(context, record);
+        Emit emit = Emit.to(context, record);
         if (previous != null && known) {
             performance.applyItem(productId, previous, -1);
         }
@@ -76,9 +76,5 @@ public final class ProductItems implements Processor<Long, ItemChange, Object, S
 
     static OrderItemChange removal(StagedItem item) {
         return new OrderItemChange(item.getItemId(), item.getVersion(), false, null, null, null, null);
-    }
-
-    static <K, V> Emit emitter(ProcessorContext<Object, SpecificRecord> context, Record<K, V> cause) {
-        return (k, v) -> context.forward(new Record<>(k, v, cause.timestamp(), cause.headers()));
     }
 }

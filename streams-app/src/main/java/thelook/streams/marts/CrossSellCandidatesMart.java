@@ -11,6 +11,7 @@ import thelook.avro.Product;
 import thelook.schemas.Micros;
 import thelook.avro.internal.CrossSellViewState;
 import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.Emit;
 import thelook.streams.topology.StoreNames;
 
@@ -54,11 +55,7 @@ public final class CrossSellCandidatesMart {
         if (Objects.equals(previous, row)) {
             return;
         }
-        if (row == null) {
-            rows.delete(key);
-        } else {
-            rows.put(key, row);
-        }
+        StoreWrites.putOrDelete(rows, key, row);
         emit.emit(new CrossSellKey(KeyBytes.longAt(key, 1), KeyBytes.longAt(key, 0)), row);
     }
 

@@ -1,5 +1,6 @@
 package thelook.streams.marts;
 
+import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -54,16 +55,8 @@ public final class CustomerMetricsMart {
         }
         Long productId = e.getViewedProductId();
         if (productId != null) {
-            Bytes key = KeyBytes.of(userId, productId);
-            UserProductStats stats = userProducts.get(key);
-            boolean wasCandidate = crossSell.isCandidate(userId, stats);
-            stats = stats != null ? stats : new UserProductStats(0L, 0L, 0L);
-            long views = stats.getViews();
-            stats.setViews(views + sign);
-            agg.setProductsViewed(agg.getProductsViewed() + Counts.presenceChange(views, views + sign));
-            saveStats(key, stats);
             crossSell.applyViewTime(userId, productId, e.getCreatedAt(), sign);
-            crossSell.update(userId, productId, wasCandidate, true, emit);
+            updatePair(userId, productId, agg, s -> s.setViews(s.getViews() + sign), true, emit);
         }
         save(userId, agg);
         refresh(userId, emit);
@@ -88,19 +81,11 @@ public final class CustomerMetricsMart {
                 agg.setCostN(agg.getCostN() + sign);
             }
             if (c.getProductId() != null) {
-                long productId = c.getProductId();
-                Bytes key = KeyBytes.of(userId, productId);
-                UserProductStats stats = userProducts.get(key);
-                boolean wasCandidate = crossSell.isCandidate(userId, stats);
-                stats = stats != null ? stats : new UserProductStats(0L, 0L, 0L);
-                long items = stats.getItems();
-                stats.setItems(items + sign);
-                agg.setProductsPurchased(agg.getProductsPurchased() + Counts.presenceChange(items, items + sign));
-                if (CrossSellViews.isPurchase(c.getStatus())) {
-                    stats.setPurchases(stats.getPurchases() + sign);
-                }
-                saveStats(key, stats);
-                crossSell.update(userId, productId, wasCandidate, false, emit);
+                boolean purchase = CrossSellViews.isPurchase(c.getStatus());
+                updatePair(userId, c.getProductId(), agg, s -> {
+                    s.setItems(s.getItems() + sign);
+                    s.setPurchases(s.getPurchases() + (purchase ? sign : 0));
+                }, false, emit);
             }
         }
         save(userId, agg);
@@ -185,6 +170,25 @@ public final class CustomerMetricsMart {
         } else {
             aggregates.put(userId, agg);
         }
+    }
+
+    /**
+     * Changes the (user, product) stats, moves the user's distinct counts of products viewed and
+     * purchased on 0 <-> 1 transitions, and tells the cross-sell side.
+     */
+    private void updatePair(long userId, long productId, UserAggregates agg, Consumer<UserProductStats> change,
+                            boolean viewsChanged, Emit emit) {
+        Bytes key = KeyBytes.of(userId, productId);
+        UserProductStats before = userProducts.get(key);
+        boolean wasCandidate = crossSell.isCandidate(userId, before);
+        UserProductStats stats = before != null ? UserProductStats.newBuilder(before).build() : new UserProductStats(0L, 0L, 0L);
+        change.accept(stats);
+        agg.setProductsViewed(agg.getProductsViewed()
+                + Counts.presenceChange(before == null ? 0 : before.getViews(), stats.getViews()));
+        agg.setProductsPurchased(agg.getProductsPurchased()
+                + Counts.presenceChange(before == null ? 0 : before.getItems(), stats.getItems()));
+        saveStats(key, stats);
+        crossSell.update(userId, productId, wasCandidate, viewsChanged, emit);
     }
 
     private void saveStats(Bytes key, UserProductStats stats) {

@@ -1,7 +1,6 @@
 package thelook.streams.marts;
 
 import java.math.BigDecimal;
-import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,8 +46,8 @@ public final class ProductPerformanceMart {
         save(productId, agg);
     }
 
-    /** A product view (anonymous or not) added or retracted. */
-    public void applyView(long productId, StagedEvent view, int sign) {
+    /** A product view (anonymous or not) added or retracted; the row follows. */
+    public void applyView(long productId, StagedEvent view, int sign, Emit emit) {
         ProductAggregates agg = load(productId);
         agg.setViewCount(agg.getViewCount() + sign);
         if (view.getSessionId() != null) {
@@ -56,6 +55,7 @@ public final class ProductPerformanceMart {
             agg.setSessionCount(agg.getSessionCount() + sessions.add(key, sign));
         }
         save(productId, agg);
+        refresh(productId, emit);
     }
 
     /** Recomputes the row of {@code productId} and emits it when it changed (null when the product is gone). */
@@ -107,8 +107,7 @@ public final class ProductPerformanceMart {
     }
 
     private void save(long productId, ProductAggregates agg) {
-        if (agg.getViewCount() == 0 && agg.getItemCount() == 0 && agg.getSessionCount() == 0
-                && Objects.equals(agg.getReturns(), 0L)) {
+        if (agg.equals(ProductAggregates.newBuilder().build())) {
             aggregates.delete(productId);
         } else {
             aggregates.put(productId, agg);

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.Event;
 import thelook.schemas.Micros;
+import thelook.streams.state.StoreWrites;
 import thelook.avro.internal.EventDelta;
 import thelook.avro.internal.StagedEvent;
 import thelook.streams.topology.StoreNames;
@@ -38,11 +39,7 @@ public final class EventStaging implements Processor<Long, Event, Long, EventDel
         if (Objects.equals(previous, next)) {
             return;
         }
-        if (next == null) {
-            staged.delete(id);
-        } else {
-            staged.put(id, next);
-        }
+        StoreWrites.putOrDelete(staged, id, next);
         if (previous != null) {
             context.forward(record.withValue(new EventDelta(-1, previous)));
         }

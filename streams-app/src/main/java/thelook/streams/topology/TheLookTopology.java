@@ -39,11 +39,10 @@ import thelook.streams.intermediate.OrderChanges;
 import thelook.streams.intermediate.OrderItemChanges;
 import thelook.streams.intermediate.ProductCatalog;
 import thelook.streams.intermediate.ProductItems;
-import thelook.streams.marts.CrossSellAssembly;
-import thelook.streams.marts.ProductViews;
-import thelook.streams.marts.UserContributions;
-import thelook.streams.marts.UserEvents;
-import thelook.streams.marts.UserRows;
+import thelook.streams.marts.CrossSellCandidatesMart;
+import thelook.streams.marts.CustomerMetricsMart;
+import thelook.streams.marts.MartFeed;
+import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.staging.EventStaging;
 import thelook.streams.staging.ItemStaging;
 
@@ -99,7 +98,9 @@ public final class TheLookTopology {
                 .merge(events.filter((id, d) -> d.getEvent().getViewedProductId() != null, Named.as("product-views"))
                         .selectKey((id, d) -> d.getEvent().getViewedProductId(), Named.as("key-views-by-product"))
                         .repartition(repartitioned("views-by-product", EventDelta.class))
-                        .process(ProductViews::new, Named.as("product-view-counts"), PRODUCT_PARTITION));
+                        .process(MartFeed.of(ProductPerformanceMart::new, (mart, view, emit) ->
+                                        mart.applyView(view.key(), view.value().getEvent(), view.value().getSign(), emit)),
+                                Named.as("product-view-counts"), PRODUCT_PARTITION));
         sinkProductPerformance(productSide, "from-products");
         sinkCrossSell(productSide, "from-products");
 
@@ -113,13 +114,18 @@ public final class TheLookTopology {
 
         // user partition: users, their events, their orders and items
         KStream<Object, SpecificRecord> userSide = input(TheLookTable.USERS, User.class)
-                .process(UserRows::new, Named.as("users"), USER_PARTITION)
+                .process(MartFeed.of(CustomerMetricsMart::new, (mart, user, emit) ->
+                        mart.applyUser(user.key(), user.value() != null, emit)), Named.as("users"), USER_PARTITION)
                 .merge(events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
                         .selectKey((id, d) -> d.getEvent().getUserId(), Named.as("key-events-by-user"))
                         .repartition(repartitioned("events-by-user", EventDelta.class))
-                        .process(UserEvents::new, Named.as("user-event-aggregates"), USER_PARTITION))
+                        .process(MartFeed.of(CustomerMetricsMart::new, (mart, event, emit) ->
+                                        mart.applyEvent(event.key(), event.value().getEvent(), event.value().getSign(), emit)),
+                                Named.as("user-event-aggregates"), USER_PARTITION))
                 .merge(contributions.repartition(repartitioned("contributions-by-user", UserContribution.class))
-                        .process(UserContributions::new, Named.as("user-order-aggregates"), USER_PARTITION));
+                        .process(MartFeed.of(CustomerMetricsMart::new, (mart, contribution, emit) ->
+                                        mart.applyContribution(contribution.key(), contribution.value(), emit)),
+                                Named.as("user-order-aggregates"), USER_PARTITION));
         KStream<Long, DimCustomerMetrics> customerRows = narrow(userSide
                 .filter((k, v) -> v == null || v instanceof DimCustomerMetrics, Named.as("customer-metrics-rows")));
         customerRows.to(topics.customerMetrics(),
@@ -130,7 +136,8 @@ public final class TheLookTopology {
                 .filter((k, v) -> v instanceof CrossSellViewState, Named.as("cross-sell-states")));
         KStream<Object, SpecificRecord> crossSellRows = candidateStates
                 .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class))
-                .process(CrossSellAssembly::new, Named.as("cross-sell-assembly"), PRODUCT_PARTITION);
+                .process(MartFeed.of(CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit)),
+                        Named.as("cross-sell-assembly"), PRODUCT_PARTITION);
         sinkCrossSell(crossSellRows, "from-views");
 
         return builder.build();
@@ -187,7 +194,7 @@ public final class TheLookTopology {
         add(StoreNames.ORDER_ITEMS, bytes, serdes.value(OrderItemChange.class), false);
         add(StoreNames.USERS, key, count, true);
         add(StoreNames.USER_AGGREGATES, key, serdes.value(UserAggregates.class), true);
-        add(StoreNames.USER_SESSIONS, bytes, count, false);
+        add(StoreNames.USER_SESSIONS, bytes, count, true); // a session's events arrive close together: coalesced
         add(StoreNames.USER_EVENT_TIMES, bytes, count, false);
         add(StoreNames.USER_ORDER_TIMES, bytes, count, false);
         add(StoreNames.USER_PRODUCTS, bytes, serdes.value(UserProductStats.class), true);
