@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
+import thelook.streams.app.StreamsSettings;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreNames;
 import thelook.streams.topology.TheLookTopology;
@@ -33,6 +34,7 @@ final class DriverHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         TopicNames topics = TopicNames.defaults();
+        props.putAll(StreamsSettings.errorHandling(topics));
         driver = new TopologyTestDriver(TheLookTopology.build(topics, TopicSerdes.plainAvro(), 1), props);
         for (TheLookTable t : TheLookTopology.INPUTS) {
             inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
@@ -64,6 +66,10 @@ final class DriverHarness implements AutoCloseable {
             it.forEachRemaining((KeyValue<K, V> kv) -> out.add(kv.value));
         }
         return out.iterator();
+    }
+
+    TopologyTestDriver driver() {
+        return driver;
     }
 
     @Override
