@@ -35,13 +35,10 @@ import thelook.avro.internal.UserContribution;
 import thelook.avro.internal.UserProductStats;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
-import thelook.streams.intermediate.OrderChanges;
-import thelook.streams.intermediate.OrderItemChanges;
-import thelook.streams.intermediate.ProductCatalog;
-import thelook.streams.intermediate.ProductItems;
+import thelook.streams.intermediate.OrderAttribution;
+import thelook.streams.intermediate.ProductItemEnrichment;
 import thelook.streams.marts.CrossSellCandidatesMart;
 import thelook.streams.marts.CustomerMetricsMart;
-import thelook.streams.marts.MartFeed;
 import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.staging.EventStaging;
 import thelook.streams.staging.ItemStaging;
@@ -92,13 +89,15 @@ public final class TheLookTopology {
 
         // product partition: catalog, items (+cost), views
         KStream<Object, SpecificRecord> productSide = input(TheLookTable.PRODUCTS, Product.class)
-                .process(ProductCatalog::new, Named.as("products"), PRODUCT_PARTITION)
+                .process(Feed.of(ProductItemEnrichment::new, (side, product, emit) ->
+                        side.applyProduct(product.key(), product.value(), emit)), Named.as("products"), PRODUCT_PARTITION)
                 .merge(items.repartition(repartitioned("items-by-product", ItemChange.class))
-                        .process(ProductItems::new, Named.as("product-items"), PRODUCT_PARTITION))
+                        .process(Feed.of(ProductItemEnrichment::new, (side, change, emit) ->
+                                side.applyItem(change.key(), change.value(), emit)), Named.as("product-items"), PRODUCT_PARTITION))
                 .merge(events.filter((id, d) -> d.getEvent().getViewedProductId() != null, Named.as("product-views"))
                         .selectKey((id, d) -> d.getEvent().getViewedProductId(), Named.as("key-views-by-product"))
                         .repartition(repartitioned("views-by-product", EventDelta.class))
-                        .process(MartFeed.of(ProductPerformanceMart::new, (mart, view, emit) ->
+                        .process(Feed.of(ProductPerformanceMart::new, (mart, view, emit) ->
                                         mart.applyView(view.key(), view.value().getEvent(), view.value().getSign(), emit)),
                                 Named.as("product-view-counts"), PRODUCT_PARTITION));
         sinkProductPerformance(productSide, "from-products");
@@ -107,23 +106,25 @@ public final class TheLookTopology {
         // order partition: items meet their order, and through it their user
         KStream<Long, OrderItemChange> enrichedItems = narrow(productSide
                 .filter((k, v) -> v instanceof OrderItemChange, Named.as("enriched-items")));
-        KStream<Long, UserContribution> contributions = input(TheLookTable.ORDERS, Order.class)
-                .process(OrderChanges::new, Named.as("orders"), ORDER_PARTITION)
+        KStream<Long, UserContribution> contributions = narrow(input(TheLookTable.ORDERS, Order.class)
+                .process(Feed.of(OrderAttribution::new, (side, order, emit) ->
+                        side.applyOrder(order.key(), order.value(), emit)), Named.as("orders"), ORDER_PARTITION)
                 .merge(enrichedItems.repartition(repartitioned("items-by-order", OrderItemChange.class))
-                        .process(OrderItemChanges::new, Named.as("order-items"), ORDER_PARTITION));
+                        .process(Feed.of(OrderAttribution::new, (side, item, emit) ->
+                                side.applyItem(item.key(), item.value(), emit)), Named.as("order-items"), ORDER_PARTITION)));
 
         // user partition: users, their events, their orders and items
         KStream<Object, SpecificRecord> userSide = input(TheLookTable.USERS, User.class)
-                .process(MartFeed.of(CustomerMetricsMart::new, (mart, user, emit) ->
+                .process(Feed.of(CustomerMetricsMart::new, (mart, user, emit) ->
                         mart.applyUser(user.key(), user.value() != null, emit)), Named.as("users"), USER_PARTITION)
                 .merge(events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
                         .selectKey((id, d) -> d.getEvent().getUserId(), Named.as("key-events-by-user"))
                         .repartition(repartitioned("events-by-user", EventDelta.class))
-                        .process(MartFeed.of(CustomerMetricsMart::new, (mart, event, emit) ->
+                        .process(Feed.of(CustomerMetricsMart::new, (mart, event, emit) ->
                                         mart.applyEvent(event.key(), event.value().getEvent(), event.value().getSign(), emit)),
                                 Named.as("user-event-aggregates"), USER_PARTITION))
                 .merge(contributions.repartition(repartitioned("contributions-by-user", UserContribution.class))
-                        .process(MartFeed.of(CustomerMetricsMart::new, (mart, contribution, emit) ->
+                        .process(Feed.of(CustomerMetricsMart::new, (mart, contribution, emit) ->
                                         mart.applyContribution(contribution.key(), contribution.value(), emit)),
                                 Named.as("user-order-aggregates"), USER_PARTITION));
         KStream<Long, DimCustomerMetrics> customerRows = narrow(userSide
@@ -136,7 +137,7 @@ public final class TheLookTopology {
                 .filter((k, v) -> v instanceof CrossSellViewState, Named.as("cross-sell-states")));
         KStream<Object, SpecificRecord> crossSellRows = candidateStates
                 .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class))
-                .process(MartFeed.of(CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit)),
+                .process(Feed.of(CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit)),
                         Named.as("cross-sell-assembly"), PRODUCT_PARTITION);
         sinkCrossSell(crossSellRows, "from-views");
 
