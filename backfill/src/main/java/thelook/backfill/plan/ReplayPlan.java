@@ -100,12 +100,14 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
         return sorter.count();
     }
 
+    /** Rows read per table (the current version of each key), in table order. */
     public Map<TheLookTable, Long> rowsPerTable() {
-        return Map.copyOf(rowsPerTable);
+        return java.util.Collections.unmodifiableMap(new EnumMap<>(rowsPerTable));
     }
 
+    /** Records planned per table (rows unfolded into their lifecycle versions), in table order. */
     public Map<TheLookTable, Long> recordsPerTable() {
-        return Map.copyOf(recordsPerTable);
+        return java.util.Collections.unmodifiableMap(new EnumMap<>(recordsPerTable));
     }
 
     /** Rows left out with --on-error skip. */

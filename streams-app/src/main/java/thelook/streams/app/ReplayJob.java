@@ -76,6 +76,7 @@ public final class ReplayJob {
             EmbeddedKafka embedded = null;
             try {
                 String bootstrap = options.bootstrapServers();
+                listener.phase("Starting Kafka and the topology", -1);
                 if (bootstrap == null) {
                     listener.info("starting the embedded Kafka broker");
                     embedded = EmbeddedKafka.start(options.stateDir() != null ? workDir.resolve("kafka") : null);

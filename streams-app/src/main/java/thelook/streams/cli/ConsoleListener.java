@@ -2,6 +2,7 @@ package thelook.streams.cli;
 
 import java.io.PrintStream;
 import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import thelook.backfill.plan.ReplayPlan;
@@ -43,7 +44,8 @@ final class ConsoleListener implements ReplayJob.Listener, AutoCloseable {
         this.total = total;
         if (terminal && total > 0) {
             bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                    .setUnit(" rec", 1).showSpeed().continuousUpdate().build();
+                    .setUnit(" rec", 1).showSpeed().continuousUpdate()
+                    .setConsumer(new ConsoleProgressBarConsumer(out)).build();
         } else {
             out.println(name + (total > 0 ? String.format(" %,d records", total) : ""));
         }

@@ -42,7 +42,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("log.retention.ms", "-1")
                     .build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
@@ -51,6 +51,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the embedded Kafka", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** The kit's formatter prints its bootstrap metadata to stdout, which is the CLI's output; keep it out. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
         }
     }
 
