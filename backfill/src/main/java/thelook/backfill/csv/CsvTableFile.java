@@ -71,7 +71,7 @@ public final class CsvTableFile {
         }
         CsvTableFile csv = new CsvTableFile(table, file);
         try (CSVParser parser = csv.parser()) {
-            List<String> missing = RowConverter.missingColumns(table, parser.getHeaderMap(), REQUIRED.get(table));
+            List<String> missing = RowConverter.missingColumns(parser.getHeaderMap(), REQUIRED.get(table));
             if (!missing.isEmpty()) {
                 throw new BadInputException(file + ": line 1: missing required column"
                         + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));

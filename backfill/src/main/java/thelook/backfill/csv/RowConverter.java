@@ -13,14 +13,12 @@ import thelook.schemas.TheLookTable;
 final class RowConverter {
     private enum Kind { LONG, DOUBLE, STRING, TIMESTAMP }
 
-    private final TheLookTable table;
     private final Schema schema;
     private final int[] csvIndex;   // per Avro field: CSV column index, or -1 when the file lacks it
     private final Kind[] kinds;
     private final String[] names;
 
     RowConverter(TheLookTable table, Map<String, Integer> header) {
-        this.table = table;
         this.schema = table.schema();
         List<Schema.Field> fields = schema.getFields();
         csvIndex = new int[fields.size()];
@@ -33,7 +31,7 @@ final class RowConverter {
         }
     }
 
-    static List<String> missingColumns(TheLookTable table, Map<String, Integer> header, List<String> required) {
+    static List<String> missingColumns(Map<String, Integer> header, List<String> required) {
         List<String> missing = new ArrayList<>();
         for (String column : required) {
             if (!header.containsKey(column)) {
@@ -85,9 +83,5 @@ final class RowConverter {
             throw new IllegalArgumentException("column " + names[field] + ": cannot read '" + raw + "' as " + type
                     + (kinds[field] == Kind.TIMESTAMP ? " (" + e.getMessage() + ")" : ""));
         }
-    }
-
-    TheLookTable table() {
-        return table;
     }
 }
