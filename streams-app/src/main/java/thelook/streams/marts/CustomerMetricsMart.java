@@ -59,7 +59,7 @@ public final class CustomerMetricsMart {
             updatePair(userId, productId, agg, s -> s.setViews(s.getViews() + sign), true, emit);
         }
         save(userId, agg);
-        refresh(userId, emit);
+        refresh(userId, agg, emit);
     }
 
     /** An order or an order item attributed to this user (by orders.user_id) added or retracted. */
@@ -89,7 +89,7 @@ public final class CustomerMetricsMart {
             }
         }
         save(userId, agg);
-        refresh(userId, emit);
+        refresh(userId, agg, emit);
     }
 
     /** The users row was upserted (exists) or deleted. Only existence matters to the marts. */
@@ -109,6 +109,11 @@ public final class CustomerMetricsMart {
 
     /** Recomputes the row of {@code userId} and emits it when it changed (null when the user is gone). */
     public void refresh(long userId, Emit emit) {
+        refresh(userId, null, emit);
+    }
+
+    /** {@code agg}: the user's aggregates when the caller holds them (null = read them). */
+    private void refresh(long userId, UserAggregates agg, Emit emit) {
         DimCustomerMetrics previous = rows.get(userId);
         if (users.get(userId) == null) {
             if (previous != null) {
@@ -117,7 +122,7 @@ public final class CustomerMetricsMart {
             }
             return;
         }
-        DimCustomerMetrics row = build(userId, load(userId));
+        DimCustomerMetrics row = build(userId, agg != null ? agg : load(userId));
         if (!row.equals(previous)) {
             rows.put(userId, row);
             emit.emit(userId, row);

@@ -55,11 +55,16 @@ public final class ProductPerformanceMart {
             agg.setSessionCount(agg.getSessionCount() + sessions.add(key, sign));
         }
         save(productId, agg);
-        refresh(productId, emit);
+        refresh(productId, agg, emit);
     }
 
     /** Recomputes the row of {@code productId} and emits it when it changed (null when the product is gone). */
     public void refresh(long productId, Emit emit) {
+        refresh(productId, null, emit);
+    }
+
+    /** {@code agg}: the product's aggregates when the caller holds them (null = read them). */
+    private void refresh(long productId, ProductAggregates agg, Emit emit) {
         Product product = products.get(productId);
         DimProductPerformance previous = rows.get(productId);
         if (product == null) {
@@ -69,7 +74,7 @@ public final class ProductPerformanceMart {
             }
             return;
         }
-        DimProductPerformance row = build(productId, product, load(productId));
+        DimProductPerformance row = build(productId, product, agg != null ? agg : load(productId));
         if (!row.equals(previous)) {
             rows.put(productId, row);
             emit.emit(productId, row);
