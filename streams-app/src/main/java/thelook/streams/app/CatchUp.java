@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,17 +57,20 @@ public final class CatchUp {
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
                     d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>(); // only where nothing is committed yet
             for (TopicPartition tp : partitions) {
                 latest.put(tp, OffsetSpec.latest());
-                earliest.put(tp, OffsetSpec.earliest());
+                if (committed.get(tp) == null) {
+                    earliest.put(tp, OffsetSpec.earliest());
+                }
             }
             var options = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
             var ends = admin.listOffsets(latest, options).all().get();
-            var starts = admin.listOffsets(earliest, options).all().get();
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+            var starts = earliest.isEmpty() ? Map.<TopicPartition, ListOffsetsResultInfo>of()
+                    : admin.listOffsets(earliest, options).all().get();
             long input = 0, internal = 0;
             Map<TopicPartition, Long> oneBehind = new HashMap<>();
             for (TopicPartition tp : partitions) {
