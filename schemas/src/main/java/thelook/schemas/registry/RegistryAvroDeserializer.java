@@ -32,11 +32,18 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
     /** For configuration by class name; {@link #configure} must follow. */
     public RegistryAvroDeserializer() {}
 
-    /** @param type the generated class to read into, or null for generic records */
+    /** @param type the generated class to read into, or null for generic records in the writer's schema */
     public RegistryAvroDeserializer(SchemaRegistry registry, Class<? extends SpecificRecord> type) {
         this.registry = registry;
         this.specific = type != null;
         this.readerSchema = type == null ? null : SpecificData.get().getSchema(type);
+    }
+
+    /** Generic records in the given reader schema (a consumer that knows one version of the subject). */
+    public RegistryAvroDeserializer(SchemaRegistry registry, Schema readerSchema) {
+        this.registry = registry;
+        this.specific = false;
+        this.readerSchema = readerSchema;
     }
 
     @Override
@@ -68,7 +75,7 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
 
     private DatumReader<Object> newReader(Schema writer) {
         if (!specific) {
-            return new GenericDatumReader<>(writer);
+            return new GenericDatumReader<>(writer, readerSchema != null ? readerSchema : writer);
         }
         Schema reader = readerSchema != null ? readerSchema : SpecificData.get().getSchema(SpecificData.get().getClass(writer));
         return new SpecificDatumReader<>(writer, reader);
