@@ -16,7 +16,7 @@ public enum CompatibilityLevel {
     }
 
     /** Whether a new schema must be able to read data written with the older ones. */
-    boolean newReadsOld() {
+    public boolean newReadsOld() {
         return this != NONE && !name().startsWith("FORWARD");
     }
 

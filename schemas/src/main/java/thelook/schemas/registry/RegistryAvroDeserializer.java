@@ -62,6 +62,7 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
         DatumReader<Object> reader = readers.get(id);
         if (reader == null) {
             Schema writer = registry.schemaById(id); // unknown id: a RegistryException (404, 40403)
+            requireSameRecord(topic, id, writer);
             reader = readers.computeIfAbsent(id, i -> newReader(writer));
         }
         try {
@@ -70,6 +71,21 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read a record of topic " + topic + " with schema id " + id + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Avro's resolution matches fields, not record names, so a record of another type whose fields happen
+     * to fit would be read as this one; a topic carries one record type, so refuse the mix-up.
+     */
+    private void requireSameRecord(String topic, int id, Schema writer) {
+        if (readerSchema == null || readerSchema.getType() != Schema.Type.RECORD) {
+            return;
+        }
+        if (writer.getType() != Schema.Type.RECORD || !(writer.getFullName().equals(readerSchema.getFullName())
+                || readerSchema.getAliases().contains(writer.getFullName()))) {
+            throw new SerializationException("schema id " + id + " on topic " + topic + " is " + writer.getFullName()
+                    + ", not the " + readerSchema.getFullName() + " this topic carries");
         }
     }
 

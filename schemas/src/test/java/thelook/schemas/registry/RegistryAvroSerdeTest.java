@@ -117,4 +117,14 @@ class RegistryAvroSerdeTest {
         assertThatThrownBy(() -> deserializer.deserialize("t7", ByteBuffer.allocate(7).put((byte) 0).putInt(id).array()))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("schema id " + id);
     }
+
+    @Test
+    void aRecordOfAnotherTypeIsRefusedEvenWhenItsFieldsWouldResolve() {
+        byte[] probe = new RegistryAvroSerializer<Object>(registry, settings(Map.of()), false)
+                .serialize("t8", new GenericData.Record(SchemaRegistryContractTest.V1) {{ put("id", 1L); }});
+
+        assertThatThrownBy(() -> new RegistryAvroDeserializer<>(registry, DimProductPerformance.class).deserialize("t8", probe))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("is thelook.test.Probe, not the thelook.avro.DimProductPerformance");
+    }
 }

@@ -35,7 +35,8 @@ import thelook.streams.topology.TopicNames;
 public final class ReplayJob {
     /** What the job needs to be told. {@code bootstrapServers} null = the embedded broker. */
     public record Options(Path input, Path output, String bootstrapServers, Path stateDir, String topicPrefix,
-                          int partitions, int threads, long commitIntervalMs, OnError onError, Duration timeout) {}
+                          int partitions, int threads, long commitIntervalMs, OnError onError, Duration timeout,
+                          RegistrySettings registry) {}
 
     /** What the job reports while it runs. */
     public interface Listener {
@@ -58,7 +59,7 @@ public final class ReplayJob {
 
     private final Options options;
     private final Listener listener;
-    private final TopicSerdes serdes = TopicSerdes.plainAvro();
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
     public ReplayJob(Options options, Listener listener) {
         this.options = options;
@@ -68,6 +69,20 @@ public final class ReplayJob {
     public Summary run() throws Exception {
         long started = System.nanoTime();
         TopicNames topics = new TopicNames(options.topicPrefix());
+        RegistrySettings registry = options.registry().resolve(options.bootstrapServers() == null, "replay-" + runId);
+        try {
+            return run(topics, registry, started);
+        } finally {
+            registry.release();
+        }
+    }
+
+    private Summary run(TopicNames topics, RegistrySettings registry, long started) throws Exception {
+        // First, so that a registry that is away or refuses a schema fails the job before any work
+        listener.phase("Checking the schema registry", -1);
+        TopicSerdes serdes = registry.serdes(false);
+        serdes.prepareSubjects(registry.startupClient(), RegistrySettings.projectTopics(topics));
+        listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
         listener.phase("Reading CSVs", -1);
         try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
                 (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()))) {
@@ -82,7 +97,7 @@ public final class ReplayJob {
                     embedded = EmbeddedKafka.start(options.stateDir() != null ? workDir.resolve("kafka") : null);
                     bootstrap = embedded.bootstrapServers();
                 }
-                return replay(plan, bootstrap, topics, workDir, started);
+                return replay(plan, bootstrap, topics, serdes, registry.serdes(true), workDir, started);
             } finally {
                 if (embedded != null) {
                     embedded.close();
@@ -94,8 +109,9 @@ public final class ReplayJob {
         }
     }
 
-    private Summary replay(ReplayPlan plan, String bootstrap, TopicNames topics, Path workDir, long started) throws Exception {
-        String applicationId = "thelook-replay-" + UUID.randomUUID().toString().substring(0, 8);
+    private Summary replay(ReplayPlan plan, String bootstrap, TopicNames topics, TopicSerdes serdes, TopicSerdes topologySerdes,
+                           Path workDir, long started) throws Exception {
+        String applicationId = "thelook-replay-" + runId;
         List<String> inputTopics = Topics.inputTopics(options.topicPrefix());
         List<String> readTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topicPrefix())).toList();
         long toProcess = TheLookTopology.INPUTS.stream().mapToLong(t -> plan.recordsPerTable().getOrDefault(t, 0L)).sum();
@@ -106,7 +122,7 @@ public final class ReplayJob {
             Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
             StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, workDir.resolve("streams"),
                     options.threads(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, topics);
-            try (MartsApp app = MartsApp.start(settings, serdes, options.partitions(), options.timeout())) {
+            try (MartsApp app = MartsApp.start(settings, topologySerdes, options.partitions(), options.timeout())) {
                 listener.phase("Producing", plan.size());
                 long produced;
                 try (TopicWriter writer = new TopicWriter(bootstrap, serdes, Map.of())) {

@@ -5,7 +5,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import thelook.streams.topology.UnreadableRecordHandler;
 import thelook.streams.topology.BadRecordHandler;
 import thelook.streams.topology.TopicNames;
 
@@ -23,7 +23,7 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
     public static Properties errorHandling(TopicNames topics) {
         Properties p = new Properties();
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnreadableRecordHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, BadRecordHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
         return p;

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import thelook.backfill.csv.OnError;
 import thelook.schemas.TheLookTable;
+import thelook.streams.app.RegistrySettings;
 import thelook.streams.app.ReplayJob;
 import thelook.streams.app.StreamsSettings;
 
@@ -42,6 +43,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
     String onError;
 
+    @Option(names = "--schema-registry-url", description = "Confluent-compatible Schema Registry URL(s), comma-separated;"
+            + " default with the embedded broker: an in-memory registry. Required with --bootstrap-servers.")
+    String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-config", paramLabel = "KEY=VALUE", description = "A Confluent registry client or"
+            + " serde setting, e.g. basic.auth.user.info=KEY:SECRET, bearer.auth.token=T, auto.register.schemas=false,"
+            + " value.subject.name.strategy=RecordNameStrategy, max.retries=3. Repeatable.")
+    java.util.Map<String, String> schemaRegistryConfig = new java.util.LinkedHashMap<>();
+
     @Option(names = "--timeout-s", defaultValue = "3600", description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -56,7 +66,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--partitions and --threads must be at least 1");
         }
         var options = new ReplayJob.Options(input, output, bootstrapServers, stateDir, topicPrefix, partitions, threads,
-                commitIntervalMs, mode, Duration.ofSeconds(timeoutSeconds));
+                commitIntervalMs, mode, Duration.ofSeconds(timeoutSeconds),
+                new RegistrySettings(schemaRegistryUrl, schemaRegistryConfig));
         ReplayJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             summary = new ReplayJob(options, listener).run();

@@ -62,6 +62,7 @@ public final class TheLookTopology {
 
     private final TopicNames topics;
     private final TopicSerdes serdes;
+    private final TopicSerdes internal;
     private final int partitions;
     private final Serde<Long> key;
     private final StreamsBuilder builder = new StreamsBuilder();
@@ -69,6 +70,7 @@ public final class TheLookTopology {
     private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions) {
         this.topics = topics;
         this.serdes = serdes;
+        this.internal = serdes.internal();
         this.partitions = partitions;
         this.key = serdes.longKey();
     }
@@ -150,7 +152,7 @@ public final class TheLookTopology {
     }
 
     private <V extends SpecificRecord> Repartitioned<Long, V> repartitioned(String name, Class<V> type) {
-        return Repartitioned.<Long, V>as(name).withKeySerde(key).withValueSerde(serdes.value(type))
+        return Repartitioned.<Long, V>as(name).withKeySerde(key).withValueSerde(internal.value(type))
                 .withNumberOfPartitions(partitions);
     }
 
@@ -183,24 +185,24 @@ public final class TheLookTopology {
     private void addStores() {
         Serde<Bytes> bytes = Serdes.Bytes();
         Serde<Long> count = Serdes.Long();
-        add(StoreNames.STAGED_EVENTS, key, serdes.value(StagedEvent.class), false);
-        add(StoreNames.STAGED_ITEMS, key, serdes.value(StagedItem.class), false);
-        add(StoreNames.STAGED_ORDERS, key, serdes.value(StagedOrder.class), false);
-        add(StoreNames.PRODUCTS, key, serdes.value(Product.class), true);
-        add(StoreNames.PRODUCT_ITEMS, bytes, serdes.value(StagedItem.class), false);
+        add(StoreNames.STAGED_EVENTS, key, internal.value(StagedEvent.class), false);
+        add(StoreNames.STAGED_ITEMS, key, internal.value(StagedItem.class), false);
+        add(StoreNames.STAGED_ORDERS, key, internal.value(StagedOrder.class), false);
+        add(StoreNames.PRODUCTS, key, internal.value(Product.class), true);
+        add(StoreNames.PRODUCT_ITEMS, bytes, internal.value(StagedItem.class), false);
         add(StoreNames.PRODUCT_SESSIONS, bytes, count, false);
-        add(StoreNames.PRODUCT_AGGREGATES, key, serdes.value(ProductAggregates.class), true);
-        add(StoreNames.PRODUCT_PERFORMANCE, key, serdes.value(DimProductPerformance.class), true);
-        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, serdes.value(FctCrossSellCandidates.class), true);
-        add(StoreNames.ORDER_ITEMS, bytes, serdes.value(OrderItemChange.class), false);
+        add(StoreNames.PRODUCT_AGGREGATES, key, internal.value(ProductAggregates.class), true);
+        add(StoreNames.PRODUCT_PERFORMANCE, key, internal.value(DimProductPerformance.class), true);
+        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, internal.value(FctCrossSellCandidates.class), true);
+        add(StoreNames.ORDER_ITEMS, bytes, internal.value(OrderItemChange.class), false);
         add(StoreNames.USERS, key, count, true);
-        add(StoreNames.USER_AGGREGATES, key, serdes.value(UserAggregates.class), true);
+        add(StoreNames.USER_AGGREGATES, key, internal.value(UserAggregates.class), true);
         add(StoreNames.USER_SESSIONS, bytes, count, true); // a session's events arrive close together: coalesced
         add(StoreNames.USER_EVENT_TIMES, bytes, count, false);
         add(StoreNames.USER_ORDER_TIMES, bytes, count, false);
-        add(StoreNames.USER_PRODUCTS, bytes, serdes.value(UserProductStats.class), true);
+        add(StoreNames.USER_PRODUCTS, bytes, internal.value(UserProductStats.class), true);
         add(StoreNames.USER_VIEW_TIMES, bytes, count, false);
-        add(StoreNames.CUSTOMER_METRICS, key, serdes.value(DimCustomerMetrics.class), true);
+        add(StoreNames.CUSTOMER_METRICS, key, internal.value(DimCustomerMetrics.class), true);
     }
 
     private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean cached) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thelook.avro.OrderItem;
 import thelook.schemas.TheLookTable;
-import thelook.schemas.TopicSerdes;
+import thelook.avro.User;
 import thelook.streams.topology.TopicNames;
 
 /** Records the topology cannot use go to the DLQ with the reason in headers; the rest is processed. */
@@ -35,15 +35,26 @@ class DeadLetterTest {
                     .pipeInput(7L, new byte[] {1, 2, 3, 4, 5});                       // not an Avro Event
             OrderItem nan = OrderItem.newBuilder().setId(101L).setOrderId(10L).setProductId(1L).setSalePrice(Double.NaN).build();
             driver.createInputTopic(TheLookTable.ORDER_ITEMS.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer())
-                    .pipeInput(101L, TopicSerdes.plainAvro().value(OrderItem.class).serializer().serialize("t", nan));
+                    .pipeInput(101L, TestSerdes.REGISTRY.value(OrderItem.class).serializer()
+                            .serialize(TheLookTable.ORDER_ITEMS.topic(topics.prefix()), nan));
+            driver.createInputTopic(TheLookTable.EVENTS.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer())
+                    .pipeInput(8L, new byte[] {0, 0x7f, 0, 0, 1, 2});                 // framed, but no such schema id
+            User user = User.newBuilder().setId(9L).build();
+            driver.createInputTopic(TheLookTable.EVENTS.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer())
+                    .pipeInput(9L, TestSerdes.REGISTRY.value(User.class).serializer()  // a User's schema on the events topic
+                            .serialize(TheLookTable.USERS.topic(topics.prefix()), user));
             harness.pipe(ReplayRecords.plan(input));                                  // good records after the bad ones
 
             List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic(topics.deadLetters(),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
-            assertThat(dead).hasSize(2);
+            assertThat(dead).hasSize(4);
             assertThat(dead).allSatisfy(r -> assertThat(r.headers().lastHeader("__streams.errors.exception")).isNotNull());
-            assertThat(new String(dead.get(1).headers().lastHeader("__streams.errors.message").value()))
-                    .contains("sale_price is not a finite number");
+            assertThat(dead).extracting(r -> new String(r.headers().lastHeader("__streams.errors.message").value()))
+                    .satisfiesExactly(
+                            m -> assertThat(m).contains("unknown magic byte 1"),
+                            m -> assertThat(m).contains("sale_price is not a finite number"),
+                            m -> assertThat(m).contains("Schema 2130706433 not found"),
+                            m -> assertThat(m).contains("is thelook.avro.User, not the thelook.avro.Event"));
             Path marts = harness.writeMarts(tmp.resolve("marts"));
             MartComparison.Result result = MartComparison.compare(input, marts);
             assertThat(result.differences()).as(result.toString()).isEmpty();

@@ -16,7 +16,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.schemas.TheLookTable;
-import thelook.schemas.TopicSerdes;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreNames;
@@ -35,7 +34,7 @@ final class DriverHarness implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         TopicNames topics = TopicNames.defaults();
         props.putAll(StreamsSettings.errorHandling(topics));
-        driver = new TopologyTestDriver(TheLookTopology.build(topics, TopicSerdes.plainAvro(), 1), props);
+        driver = new TopologyTestDriver(TheLookTopology.build(topics, TestSerdes.REGISTRY, 1), props);
         for (TheLookTable t : TheLookTopology.INPUTS) {
             inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
         }

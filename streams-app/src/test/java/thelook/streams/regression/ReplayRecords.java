@@ -11,7 +11,6 @@ import thelook.backfill.csv.OnError;
 import thelook.backfill.plan.PlannedRecord;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;
-import thelook.schemas.TopicSerdes;
 
 /** A replay as a list of raw topic records, and the delivery orders the regression suite tries. */
 final class ReplayRecords {
@@ -22,7 +21,7 @@ final class ReplayRecords {
 
     static List<Raw> plan(Path csvDir) {
         List<Raw> out = new ArrayList<>();
-        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(csvDir, TopicSerdes.plainAvro(), TheLookTable.DEFAULT_TOPIC_PREFIX,
+        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(csvDir, TestSerdes.REGISTRY, TheLookTable.DEFAULT_TOPIC_PREFIX,
                 OnError.FAIL, null)) {
             for (PlannedRecord r : plan) {
                 out.add(new Raw(r.table(), r.key(), r.value()));
