@@ -16,6 +16,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.schemas.TheLookTable;
+import thelook.schemas.TopicSerdes;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreNames;
@@ -28,13 +29,16 @@ final class DriverHarness implements AutoCloseable {
     private final Map<TheLookTable, TestInputTopic<Long, byte[]>> inputs = new EnumMap<>(TheLookTable.class);
 
     DriverHarness(Path stateDir) {
+        this(stateDir, TopicNames.defaults(), TestSerdes.REGISTRY);
+    }
+
+    DriverHarness(Path stateDir, TopicNames topics, TopicSerdes serdes) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "thelook-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        TopicNames topics = TopicNames.defaults();
         props.putAll(StreamsSettings.errorHandling(topics));
-        driver = new TopologyTestDriver(TheLookTopology.build(topics, TestSerdes.REGISTRY, 1), props);
+        driver = new TopologyTestDriver(TheLookTopology.build(topics, serdes, 1), props);
         for (TheLookTable t : TheLookTopology.INPUTS) {
             inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
         }

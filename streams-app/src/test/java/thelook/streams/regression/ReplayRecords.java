@@ -11,6 +11,7 @@ import thelook.backfill.csv.OnError;
 import thelook.backfill.plan.PlannedRecord;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;
+import thelook.schemas.TopicSerdes;
 
 /** A replay as a list of raw topic records, and the delivery orders the regression suite tries. */
 final class ReplayRecords {
@@ -20,9 +21,12 @@ final class ReplayRecords {
     private ReplayRecords() {}
 
     static List<Raw> plan(Path csvDir) {
+        return plan(csvDir, TestSerdes.REGISTRY, TheLookTable.DEFAULT_TOPIC_PREFIX);
+    }
+
+    static List<Raw> plan(Path csvDir, TopicSerdes serdes, String topicPrefix) {
         List<Raw> out = new ArrayList<>();
-        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(csvDir, TestSerdes.REGISTRY, TheLookTable.DEFAULT_TOPIC_PREFIX,
-                OnError.FAIL, null)) {
+        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(csvDir, serdes, topicPrefix, OnError.FAIL, null)) {
             for (PlannedRecord r : plan) {
                 out.add(new Raw(r.table(), r.key(), r.value()));
             }
