@@ -37,6 +37,24 @@ class MainTest {
         assertThat(err).contains("--on-error must be fail or skip");
     }
 
+    @Test
+    void aRegistryThatIsAwayFailsAfterBoundedRetriesNamingIt() throws Exception {
+        Path in = tmp.resolve("in");
+        assertThat(Main.run("generate", "--users", "5", "--out", in.toString())).isZero();
+        String err = runExpectingFailure("replay", "--input", in.toString(), "--output", tmp.resolve("out").toString(),
+                "--schema-registry-url", "http://localhost:1/apis/ccompat/v7",
+                "--schema-registry-config", "max.retries=1", "--schema-registry-config", "retries.wait.ms=10");
+        assertThat(err).contains("http://localhost:1/apis/ccompat/v7").contains("2 attempt(s)");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aClusterWithoutARegistryIsRefused() {
+        String err = runExpectingFailure("replay", "--input", tmp.toString(), "--output", tmp.resolve("out").toString(),
+                "--bootstrap-servers", "localhost:1");
+        assertThat(err).contains("--bootstrap-servers needs --schema-registry-url");
+    }
+
     private static String runExpectingFailure(String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
