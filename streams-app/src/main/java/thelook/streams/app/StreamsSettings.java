@@ -5,9 +5,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import thelook.streams.topology.UnreadableRecordHandler;
 import thelook.streams.topology.BadRecordHandler;
 import thelook.streams.topology.TopicNames;
+import thelook.streams.topology.UnreadableRecordHandler;
 
 /** The Kafka Streams configuration of the marts topology, with the project's defaults. */
 public record StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, int threads,
@@ -19,7 +19,7 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
     public static final long REPLAY_COMMIT_INTERVAL_MS = 1000;
     public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
-    /** Bad records go to the DLQ with the reason in headers and processing goes on; anything else stops. */
+    /** Unreadable and bad records go to the DLQ with the reason in headers and processing goes on; anything else stops. */
     public static Properties errorHandling(TopicNames topics) {
         Properties p = new Properties();
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
