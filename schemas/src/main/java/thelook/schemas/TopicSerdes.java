@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import thelook.schemas.registry.CachingSchemaRegistry;
 import thelook.schemas.registry.CompatibilityLevel;
 import thelook.schemas.registry.RegistryException;
-import thelook.schemas.registry.RegistryUnavailableException;
 import thelook.schemas.registry.RegistryAvroSerde;
 import thelook.schemas.registry.SchemaRegistry;
 import thelook.schemas.registry.SerdeSettings;
@@ -111,7 +110,7 @@ public final class TopicSerdes {
                 registry.setCompatibility(subject, CompatibilityLevel.BACKWARD);
             }
         } catch (RegistryException e) {
-            if (!e.notFound() || e instanceof RegistryUnavailableException) {
+            if (!e.notFound()) {
                 throw e;
             }
             exists = false; // registries that keep no level for a subject before its first version

@@ -57,12 +57,6 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         return found;
     }
 
-    /** The id under which this subject holds the schema, from the cache when it was seen before. */
-    public int idOf(String subject, Schema schema) {
-        Integer id = ids.get(new SubjectSchema(subject, schema));
-        return id != null ? id : lookup(subject, schema).id();
-    }
-
     @Override
     public Schema schemaById(int id) {
         Schema schema = schemas.get(id);

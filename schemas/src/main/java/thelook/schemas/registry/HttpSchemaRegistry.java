@@ -83,7 +83,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             return call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema))
                     .path("is_compatible").asBoolean();
         } catch (RegistryException e) {
-            if (e.notFound() && !(e instanceof RegistryUnavailableException)) {
+            if (e.notFound()) {
                 return true; // nothing registered yet: anything may be the first version
             }
             throw e;
@@ -96,7 +96,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         try {
             node = call("GET", "/config/" + encode(subject) + "?defaultToGlobal=true", null);
         } catch (RegistryException e) {
-            if (!e.notFound() || e instanceof RegistryUnavailableException) {
+            if (!e.notFound()) {
                 throw e;
             }
             node = call("GET", "/config", null); // registries that do not fall back to the global level themselves

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
 public class RegistryAvroSerializer<T> implements Serializer<T> {
     private record Target(int id, Schema schema, DatumWriter<Object> writer, boolean project) {}
 
-    private record TargetKey(String subject, Schema schema) {}
+    /** By topic, not subject: the subject is then only worked out once per topic and schema. */
+    private record TargetKey(String topic, Schema schema) {}
 
     private SchemaRegistry registry;
     private SerdeSettings settings;
@@ -52,8 +53,7 @@ public class RegistryAvroSerializer<T> implements Serializer<T> {
             return null;
         }
         Schema schema = AvroData.schemaOf(data);
-        String subject = settings.strategy(isKey).subject(topic, isKey, schema);
-        Target target = target(subject, schema, data instanceof SpecificRecord);
+        Target target = target(topic, schema, data instanceof SpecificRecord);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             out.write(WireFormat.MAGIC);
@@ -71,18 +71,23 @@ public class RegistryAvroSerializer<T> implements Serializer<T> {
         }
     }
 
-    private Target target(String subject, Schema schema, boolean specific) {
+    private Target target(String topic, Schema schema, boolean specific) {
         if (settings.useLatestVersion()) {
-            RegisteredSchema latest = registry.latest(subject); // cached for a while by CachingSchemaRegistry
+            RegisteredSchema latest = registry.latest(subject(topic, schema)); // cached for a while by CachingSchemaRegistry
             return latestTargets.computeIfAbsent(latest.id(), id -> {
                 boolean same = latest.schema().equals(schema);
                 return new Target(id, latest.schema(), writer(latest.schema(), specific && same), !same);
             });
         }
-        return targets.computeIfAbsent(new TargetKey(subject, schema), k -> {
+        return targets.computeIfAbsent(new TargetKey(topic, schema), k -> {
+            String subject = subject(topic, schema);
             int id = settings.autoRegister() ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
             return new Target(id, schema, writer(schema, specific), false);
         });
+    }
+
+    private String subject(String topic, Schema schema) {
+        return settings.strategy(isKey).subject(topic, isKey, schema);
     }
 
     private static DatumWriter<Object> writer(Schema schema, boolean specific) {

@@ -36,6 +36,7 @@ public class RegistryException extends SerializationException {
         return errorCode;
     }
 
+    /** A 404 from the registry (never true of {@link RegistryUnavailableException}, which has no status). */
     public boolean notFound() {
         return status == 404;
     }

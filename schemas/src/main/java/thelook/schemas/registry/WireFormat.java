@@ -10,10 +10,6 @@ public final class WireFormat {
 
     private WireFormat() {}
 
-    static void writeHeader(ByteBuffer out, int id) {
-        out.put(MAGIC).putInt(id);
-    }
-
     /** The schema id of a framed record; refuses bytes that are not in this format. */
     public static int schemaId(byte[] data) {
         if (data.length < HEADER) {
