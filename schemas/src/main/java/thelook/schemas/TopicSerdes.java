@@ -86,23 +86,21 @@ public final class TopicSerdes {
      * Makes sure each topic's subjects hold this build's schemas (registering them when
      * {@code auto.register.schemas} is on, else checking they are there) and are at BACKWARD
      * compatibility. Run before anything is produced, so a registry that is away or refuses a schema
-     * fails the command at once with the registry's message.
-     *
-     * @param registry a client with bounded retries (the topology's own waits for as long as it takes)
+     * fails the command at once with the registry's message. Call it on serdes whose registry client gives up after bounded retries (the topology's waits).
      */
-    public void prepareSubjects(SchemaRegistry registry, List<TopicSchemas> topics) {
-        if (this.registry == null) {
+    public void prepareSubjects(List<TopicSchemas> topics) {
+        if (registry == null) {
             return;
         }
         for (TopicSchemas t : topics) {
             if (t.keyType() != null) {
-                prepare(registry, t.topic(), true, SpecificData.get().getSchema(t.keyType()));
+                prepare(t.topic(), true, SpecificData.get().getSchema(t.keyType()));
             }
-            prepare(registry, t.topic(), false, SpecificData.get().getSchema(t.valueType()));
+            prepare(t.topic(), false, SpecificData.get().getSchema(t.valueType()));
         }
     }
 
-    private void prepare(SchemaRegistry registry, String topic, boolean isKey, Schema schema) {
+    private void prepare(String topic, boolean isKey, Schema schema) {
         String subject = settings.strategy(isKey).subject(topic, isKey, schema);
         boolean exists = true;
         try {

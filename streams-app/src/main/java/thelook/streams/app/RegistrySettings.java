@@ -14,7 +14,6 @@ import thelook.schemas.TopicSerdes.TopicSchemas;
 import thelook.schemas.registry.CachingSchemaRegistry;
 import thelook.schemas.registry.MockSchemaRegistry;
 import thelook.schemas.registry.RegistryConfig;
-import thelook.schemas.registry.SchemaRegistry;
 import thelook.schemas.registry.SerdeSettings;
 import thelook.streams.topology.TopicNames;
 
@@ -64,14 +63,10 @@ public record RegistrySettings(String url, Map<String, String> config) {
         return c;
     }
 
-    /** A client that gives up after the configured retries ({@code max.retries}, default 3): start-up checks. */
-    public SchemaRegistry startupClient() {
-        return CachingSchemaRegistry.forConfig(RegistryConfig.from(clientConfig()));
-    }
-
     /**
-     * Serdes for the inputs, marts and (with {@code waitForRegistry}) the running topology, whose client
-     * retries for as long as the registry is away: processing pauses and resumes rather than failing.
+     * Serdes for the inputs and marts. Without {@code waitForRegistry} the client gives up after the
+     * configured retries ({@code max.retries}, default 3): start-up checks and planning. With it (the
+     * running topology) it retries for as long as the registry is away: processing pauses and resumes.
      */
     public TopicSerdes serdes(boolean waitForRegistry) {
         RegistryConfig registry = RegistryConfig.from(clientConfig());

@@ -81,7 +81,7 @@ public final class ReplayJob {
         // First, so that a registry that is away or refuses a schema fails the job before any work
         listener.phase("Checking the schema registry", -1);
         TopicSerdes serdes = registry.serdes(false);
-        serdes.prepareSubjects(registry.startupClient(), RegistrySettings.projectTopics(topics));
+        serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
         listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
         listener.phase("Reading CSVs", -1);
         try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),

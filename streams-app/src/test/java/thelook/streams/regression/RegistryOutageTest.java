@@ -42,7 +42,7 @@ class RegistryOutageTest {
             // the producer side talks to the registry directly; the topology only through the proxy
             var producerSide = new RegistrySettings(ApicurioRegistry.shared().url(), Map.of());
             TopicSerdes producerSerdes = producerSide.serdes(false);
-            producerSerdes.prepareSubjects(producerSide.startupClient(), RegistrySettings.projectTopics(topics));
+            producerSerdes.prepareSubjects(RegistrySettings.projectTopics(topics));
             List<ReplayRecords.Raw> records = ReplayRecords.plan(input, producerSerdes, prefix);
 
             RegistryConfig viaProxy = RegistryConfig.from(Map.of(RegistryConfig.URL, proxy.url(),

@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import thelook.avro.DimCustomerMetrics;
+import thelook.schemas.registry.CachingSchemaRegistry;
 import thelook.schemas.registry.CompatibilityLevel;
 import thelook.schemas.registry.RegistryAvroDeserializer;
 import thelook.schemas.registry.RegistryUnavailableException;
@@ -70,7 +71,7 @@ class ReplayEndToEndTest {
             assertThat(result.differences()).as(result.toString()).isEmpty();
 
             // what a Confluent consumer sees: framed records whose ids the registry resolves
-            SchemaRegistry client = registry.startupClient();
+            SchemaRegistry client = CachingSchemaRegistry.forConfig(registry.clientConfig());
             assertThat(client.compatibility(prefix + "mart.dim_customer_metrics-value")).isEqualTo(CompatibilityLevel.BACKWARD);
             assertThat(client.latest(prefix + "mart.fct_cross_sell_candidates-key").schema().getName()).isEqualTo("CrossSellKey");
             List<Object> rows = readAll(cluster.bootstrapServers(), prefix + "mart.dim_customer_metrics", client);
