@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.Product;
 import thelook.avro.internal.ItemChange;
 import thelook.avro.internal.OrderItemChange;
+import thelook.avro.internal.ProductAggregates;
 import thelook.avro.internal.StagedItem;
 import thelook.streams.marts.CrossSellCandidatesMart;
 import thelook.streams.marts.ProductPerformanceMart;
@@ -68,9 +69,7 @@ public final class ProductItemEnrichment {
         StagedItem item = change.getItem();
         Bytes key = KeyBytes.of(productId, item.getItemId());
         StagedItem previous = productItems.get(key);
-        if (previous != null && known) {
-            performance.applyItem(productId, previous, -1);
-        }
+        ProductAggregates agg = known ? performance.replaceItem(productId, previous, change.getRemove() ? null : item) : null;
         if (change.getRemove()) {
             productItems.delete(key);
             if (previous != null && previous.getOrderId() != null) {
@@ -78,9 +77,6 @@ public final class ProductItemEnrichment {
             }
         } else {
             productItems.put(key, item);
-            if (known) {
-                performance.applyItem(productId, item, 1);
-            }
             if (previous != null && previous.getOrderId() != null && !previous.getOrderId().equals(item.getOrderId())) {
                 emit.emit(previous.getOrderId(), removal(item));
             }
@@ -89,7 +85,7 @@ public final class ProductItemEnrichment {
             }
         }
         if (known) {
-            performance.refresh(productId, emit);
+            performance.refresh(productId, agg, emit);
         }
     }
 

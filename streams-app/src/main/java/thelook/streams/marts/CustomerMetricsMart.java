@@ -13,6 +13,7 @@ import thelook.avro.internal.UserProductStats;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.Emit;
 import thelook.streams.topology.StoreNames;
 
@@ -23,6 +24,9 @@ import thelook.streams.topology.StoreNames;
  * Also keeps the per-(user, product) stats the cross-sell mart reads, and tells {@link CrossSellViews}.
  */
 public final class CustomerMetricsMart {
+    /** Compared against on every save, so built once (a builder deep-copies every default). */
+    private static final UserAggregates EMPTY = UserAggregates.newBuilder().build();
+
     private final KeyValueStore<Long, Long> users;
     private final KeyValueStore<Long, UserAggregates> aggregates;
     private final KeyValueStore<Bytes, UserProductStats> userProducts;
@@ -170,11 +174,7 @@ public final class CustomerMetricsMart {
     }
 
     private void save(long userId, UserAggregates agg) {
-        if (agg.equals(UserAggregates.newBuilder().build())) {
-            aggregates.delete(userId);
-        } else {
-            aggregates.put(userId, agg);
-        }
+        StoreWrites.putUnlessEmpty(aggregates, userId, agg, EMPTY);
     }
 
     /**

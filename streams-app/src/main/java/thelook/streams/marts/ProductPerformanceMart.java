@@ -12,6 +12,7 @@ import thelook.avro.internal.StagedItem;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.Emit;
 import thelook.streams.topology.StoreNames;
 
@@ -21,6 +22,9 @@ import thelook.streams.topology.StoreNames;
  * product partition; any processor there that changes a part calls {@link #refresh}.
  */
 public final class ProductPerformanceMart {
+    /** Compared against on every save, so built once (a builder deep-copies every default). */
+    private static final ProductAggregates EMPTY = ProductAggregates.newBuilder().build();
+
     private final KeyValueStore<Long, Product> products;
     private final KeyValueStore<Long, ProductAggregates> aggregates;
     private final Counts sessions;
@@ -33,9 +37,25 @@ public final class ProductPerformanceMart {
         rows = context.getStateStore(StoreNames.PRODUCT_PERFORMANCE);
     }
 
-    /** An item of this product (any status, whether or not its order exists) added or retracted. */
-    public void applyItem(long productId, StagedItem item, int sign) {
+    /**
+     * An item of this product (any status, whether or not its order exists) replaced: {@code previous}
+     * retracted and {@code next} added, either may be null. Returns the saved aggregates for {@link #refresh}.
+     */
+    public ProductAggregates replaceItem(long productId, StagedItem previous, StagedItem next) {
         ProductAggregates agg = load(productId);
+        if (previous != null) {
+            addItem(agg, previous, -1);
+        }
+        if (next != null) {
+            addItem(agg, next, 1);
+        }
+        if (previous != null || next != null) {
+            save(productId, agg);
+        }
+        return agg;
+    }
+
+    private static void addItem(ProductAggregates agg, StagedItem item, int sign) {
         agg.setItemCount(agg.getItemCount() + sign);
         if (item.getSalePrice() != null) {
             agg.setRevenueSum(ExactSum.add(agg.getRevenueSum(), item.getSalePrice(), sign));
@@ -43,7 +63,6 @@ public final class ProductPerformanceMart {
         if ("Returned".equals(item.getStatus())) {
             agg.setReturns(agg.getReturns() + sign);
         }
-        save(productId, agg);
     }
 
     /** A product view (anonymous or not) added or retracted; the row follows. */
@@ -64,7 +83,7 @@ public final class ProductPerformanceMart {
     }
 
     /** {@code agg}: the product's aggregates when the caller holds them (null = read them). */
-    private void refresh(long productId, ProductAggregates agg, Emit emit) {
+    public void refresh(long productId, ProductAggregates agg, Emit emit) {
         Product product = products.get(productId);
         DimProductPerformance previous = rows.get(productId);
         if (product == null) {
@@ -112,10 +131,6 @@ public final class ProductPerformanceMart {
     }
 
     private void save(long productId, ProductAggregates agg) {
-        if (agg.equals(ProductAggregates.newBuilder().build())) {
-            aggregates.delete(productId);
-        } else {
-            aggregates.put(productId, agg);
-        }
+        StoreWrites.putUnlessEmpty(aggregates, productId, agg, EMPTY);
     }
 }

@@ -13,4 +13,9 @@ public final class StoreWrites {
             store.put(key, value);
         }
     }
+
+    /** Aggregates back at their empty value hold no information, so the key goes (the store stays small). */
+    public static <K, V> void putUnlessEmpty(KeyValueStore<K, V> store, K key, V value, V empty) {
+        putOrDelete(store, key, value.equals(empty) ? null : value);
+    }
 }
