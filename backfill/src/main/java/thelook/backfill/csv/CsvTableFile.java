@@ -90,14 +90,6 @@ public final class CsvTableFile {
         return table;
     }
 
-    public long sizeBytes() {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     /**
      * Yields the current version of every row (the last occurrence of each primary key), in file order.
      * A malformed row throws {@link BadInputException} naming file, line and column, or with

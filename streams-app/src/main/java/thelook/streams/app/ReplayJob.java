@@ -1,5 +1,6 @@
 package thelook.streams.app;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import thelook.avro.DimCustomerMetrics;
 import thelook.avro.DimProductPerformance;
 import thelook.avro.FctCrossSellCandidates;
@@ -204,9 +206,9 @@ public final class ReplayJob {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
+        try {
+            Utils.delete(dir.toFile());
+        } catch (IOException ignored) {
             // a temp dir; the OS cleans it eventually
         }
     }

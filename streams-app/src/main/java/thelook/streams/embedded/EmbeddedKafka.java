@@ -1,12 +1,9 @@
 package thelook.streams.embedded;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
@@ -30,7 +27,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
             if (dataDir != null) {
-                deleteRecursively(dataDir);
+                Utils.delete(dataDir.toFile()); // recursive; nothing there is fine
                 Files.createDirectories(dataDir);
                 nodes.setBaseDirectory(dataDir);
             }
@@ -75,21 +72,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.close();
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the embedded Kafka cleanly: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }
