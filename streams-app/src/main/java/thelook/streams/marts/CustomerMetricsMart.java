@@ -134,8 +134,8 @@ public final class CustomerMetricsMart {
     }
 
     static DimCustomerMetrics build(long userId, UserAggregates a) {
-        double revenue = a.getRevenueN() > 0 ? ExactSum.of(a.getRevenueSum()).doubleValue() : 0.0;
-        double cost = a.getCostN() > 0 ? ExactSum.of(a.getCostSum()).doubleValue() : 0.0;
+        double revenue = a.getRevenueN() > 0 ? ExactSum.toDouble(a.getRevenueSum()) : 0.0;
+        double cost = a.getCostN() > 0 ? ExactSum.toDouble(a.getCostSum()) : 0.0;
         double avgRevenue = a.getRevenueN() > 0 ? revenue / a.getRevenueN() : 0.0;
         Double avgCost = a.getCostN() > 0 ? cost / a.getCostN() : null;
         return DimCustomerMetrics.newBuilder()

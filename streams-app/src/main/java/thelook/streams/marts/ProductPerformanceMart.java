@@ -1,6 +1,5 @@
 package thelook.streams.marts;
 
-import java.math.BigDecimal;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -103,9 +102,9 @@ public final class ProductPerformanceMart {
     static DimProductPerformance build(long productId, Product p, ProductAggregates agg) {
         long items = agg.getItemCount();
         long uniqueViews = agg.getSessionCount();
-        double revenue = ExactSum.of(agg.getRevenueSum()).doubleValue();
+        double revenue = ExactSum.toDouble(agg.getRevenueSum());
         double cost = p.getCost() == null || items == 0 ? 0.0
-                : new BigDecimal(p.getCost()).multiply(BigDecimal.valueOf(items)).doubleValue();
+                : ExactSum.times(p.getCost(), items);
         return DimProductPerformance.newBuilder()
                 .setProductId(productId)
                 .setProductBrand(p.getBrand())
