@@ -24,8 +24,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public AvroSerde(Class<T> type) {
         this.type = type;
         var schema = SpecificData.get().getSchema(type);
-        this.writer = new SpecificDatumWriter<>(schema);
-        this.reader = new SpecificDatumReader<>(schema);
+        SpecificData model = modelOf(type);
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.reader = new SpecificDatumReader<>(schema, schema, model);
+    }
+
+    /**
+     * Generated classes without logical types carry their own encode/decode code, which skips Avro's
+     * per-field schema walk; Avro uses it only when the data model asks (off by default). So each serde
+     * gets a model of its own that asks, with the class's logical-type conversions for the other classes.
+     */
+    private static SpecificData modelOf(Class<?> type) {
+        SpecificData model = new SpecificData(type.getClassLoader());
+        SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
+        model.setCustomCoders(true);
+        return model;
     }
 
     public byte[] serialize(T value) {

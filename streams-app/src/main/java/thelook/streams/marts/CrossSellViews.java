@@ -19,12 +19,10 @@ import thelook.streams.topology.StoreNames;
  * columns.
  */
 public final class CrossSellViews {
-    private final KeyValueStore<Long, Long> users;
     private final KeyValueStore<Bytes, UserProductStats> userProducts;
     private final Counts viewTimes;
 
     public CrossSellViews(ProcessorContext<?, ?> context) {
-        users = context.getStateStore(StoreNames.USERS);
         userProducts = context.getStateStore(StoreNames.USER_PRODUCTS);
         viewTimes = new Counts(context.getStateStore(StoreNames.USER_VIEW_TIMES));
     }
@@ -33,43 +31,63 @@ public final class CrossSellViews {
         return status != null && !status.equals("Cancelled"); // NULL is not a purchase; case-sensitive
     }
 
-    public boolean isCandidate(long userId, UserProductStats stats) {
-        return stats != null && stats.getViews() > 0 && !(stats.getPurchases() > 0 && users.get(userId) != null);
+    public static boolean isCandidate(boolean userExists, UserProductStats stats) {
+        return stats != null && stats.getViews() > 0 && !(stats.getPurchases() > 0 && userExists);
     }
 
-    /** A view with a known time added or retracted (the view count itself is kept by the caller). */
-    public void applyViewTime(long userId, long productId, Long createdAt, int sign) {
-        if (createdAt != null) {
-            viewTimes.add(KeyBytes.of(userId, productId, createdAt), sign);
+    /**
+     * A logged-in view of the pair added or retracted, applied to its stats. The earliest and latest
+     * view times are kept in the stats; only retracting one of them looks the next one up in the ordered
+     * (user, product, time) counts.
+     */
+    public void applyView(UserProductStats stats, long userId, long productId, Long createdAt, int sign) {
+        stats.setViews(stats.getViews() + sign);
+        if (createdAt == null) {
+            return;
+        }
+        viewTimes.add(KeyBytes.of(userId, productId, createdAt), sign);
+        Long first = stats.getFirstViewedAt();
+        Long last = stats.getLastViewedAt();
+        if (sign > 0) {
+            stats.setFirstViewedAt(first == null || createdAt < first ? createdAt : first);
+            stats.setLastViewedAt(last == null || createdAt > last ? createdAt : last);
+            return;
+        }
+        if (createdAt.equals(first)) {
+            stats.setFirstViewedAt(viewTimes.firstIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
+                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
+        }
+        if (createdAt.equals(last)) {
+            stats.setLastViewedAt(viewTimes.lastIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
+                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
         }
     }
 
     /** Sends the pair's state when it is or was a candidate and something it shows may have changed. */
-    public void update(long userId, long productId, boolean wasCandidate, boolean viewsChanged, Emit emit) {
-        UserProductStats stats = userProducts.get(KeyBytes.of(userId, productId));
-        boolean candidate = isCandidate(userId, stats);
+    public void update(long userId, long productId, UserProductStats stats, boolean userExists, boolean wasCandidate,
+                       boolean viewsChanged, Emit emit) {
+        boolean candidate = isCandidate(userExists, stats);
         if (candidate == wasCandidate && !(candidate && viewsChanged)) {
             return;
         }
         CrossSellViewState state = new CrossSellViewState(userId, productId, candidate, 0L, null, null);
         if (candidate) {
             state.setViews(stats.getViews());
-            state.setFirstViewedAt(viewTimes.firstIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
-                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
-            state.setLastViewedAt(viewTimes.lastIn(KeyBytes.of(userId, productId, Long.MIN_VALUE),
-                    KeyBytes.of(userId, productId, Long.MAX_VALUE), 2));
+            state.setFirstViewedAt(stats.getFirstViewedAt());
+            state.setLastViewedAt(stats.getLastViewedAt());
         }
         emit.emit(productId, state);
     }
 
     /** The user row appeared or vanished: every viewed and purchased pair of the user flips. */
-    public void userExistenceChanged(long userId, Emit emit) {
+    public void userExistenceChanged(long userId, boolean userExists, Emit emit) {
         try (KeyValueIterator<Bytes, UserProductStats> it =
                      userProducts.range(KeyBytes.of(userId, Long.MIN_VALUE), KeyBytes.of(userId, Long.MAX_VALUE))) {
             while (it.hasNext()) {
                 var kv = it.next();
                 if (kv.value.getViews() > 0 && kv.value.getPurchases() > 0) {
-                    update(userId, KeyBytes.longAt(kv.key, 1), !isCandidate(userId, kv.value), false, emit);
+                    // the pair's candidacy is the opposite of what it is now
+                    update(userId, KeyBytes.longAt(kv.key, 1), kv.value, userExists, !isCandidate(userExists, kv.value), false, emit);
                 }
             }
         }

@@ -49,6 +49,7 @@ public final class CustomerMetricsMart {
 
     /** An event of this user (any type) added or retracted. */
     public void applyEvent(long userId, StagedEvent e, int sign, Emit emit) {
+        boolean userExists = users.get(userId) != null;
         UserAggregates agg = load(userId);
         agg.setEventCount(agg.getEventCount() + sign);
         if (e.getSessionId() != null) {
@@ -59,16 +60,22 @@ public final class CustomerMetricsMart {
         }
         Long productId = e.getViewedProductId();
         if (productId != null) {
-            crossSell.applyViewTime(userId, productId, e.getCreatedAt(), sign);
-            updatePair(userId, productId, agg, s -> s.setViews(s.getViews() + sign), true, emit);
+            updatePair(userId, productId, agg, userExists,
+                    s -> crossSell.applyView(s, userId, productId, e.getCreatedAt(), sign), true, emit);
         }
         save(userId, agg);
-        refresh(userId, agg, emit);
+        if (userExists) {
+            // total_events moved by one, so the row changed: no need to read the old one to compare
+            DimCustomerMetrics row = build(userId, agg);
+            rows.put(userId, row);
+            emit.emit(userId, row);
+        }
     }
 
     /** An order or an order item attributed to this user (by orders.user_id) added or retracted. */
     public void applyContribution(long userId, UserContribution c, Emit emit) {
         int sign = c.getSign();
+        boolean userExists = users.get(userId) != null;
         UserAggregates agg = load(userId);
         if (!c.getItem()) {
             agg.setOrderCount(agg.getOrderCount() + sign);
@@ -86,14 +93,14 @@ public final class CustomerMetricsMart {
             }
             if (c.getProductId() != null) {
                 boolean purchase = CrossSellViews.isPurchase(c.getStatus());
-                updatePair(userId, c.getProductId(), agg, s -> {
+                updatePair(userId, c.getProductId(), agg, userExists, s -> {
                     s.setItems(s.getItems() + sign);
                     s.setPurchases(s.getPurchases() + (purchase ? sign : 0));
                 }, false, emit);
             }
         }
         save(userId, agg);
-        refresh(userId, agg, emit);
+        refresh(userId, agg, userExists, emit);
     }
 
     /** The users row was upserted (exists) or deleted. Only existence matters to the marts. */
@@ -107,19 +114,17 @@ public final class CustomerMetricsMart {
         } else {
             users.delete(userId);
         }
-        crossSell.userExistenceChanged(userId, emit);
-        refresh(userId, emit);
+        crossSell.userExistenceChanged(userId, exists, emit);
+        refresh(userId, null, exists, emit);
     }
 
-    /** Recomputes the row of {@code userId} and emits it when it changed (null when the user is gone). */
-    public void refresh(long userId, Emit emit) {
-        refresh(userId, null, emit);
-    }
-
-    /** {@code agg}: the user's aggregates when the caller holds them (null = read them). */
-    private void refresh(long userId, UserAggregates agg, Emit emit) {
+    /**
+     * Recomputes the row of {@code userId} and emits it when it changed (null when the user is gone).
+     * {@code agg}: the user's aggregates when the caller holds them (null = read them).
+     */
+    private void refresh(long userId, UserAggregates agg, boolean userExists, Emit emit) {
         DimCustomerMetrics previous = rows.get(userId);
-        if (users.get(userId) == null) {
+        if (!userExists) {
             if (previous != null) {
                 rows.delete(userId);
                 emit.emit(userId, null);
@@ -181,19 +186,19 @@ public final class CustomerMetricsMart {
      * Changes the (user, product) stats, moves the user's distinct counts of products viewed and
      * purchased on 0 <-> 1 transitions, and tells the cross-sell side.
      */
-    private void updatePair(long userId, long productId, UserAggregates agg, Consumer<UserProductStats> change,
-                            boolean viewsChanged, Emit emit) {
+    private void updatePair(long userId, long productId, UserAggregates agg, boolean userExists,
+                            Consumer<UserProductStats> change, boolean viewsChanged, Emit emit) {
         Bytes key = KeyBytes.of(userId, productId);
         UserProductStats before = userProducts.get(key);
-        boolean wasCandidate = crossSell.isCandidate(userId, before);
-        UserProductStats stats = before != null ? UserProductStats.newBuilder(before).build() : new UserProductStats(0L, 0L, 0L);
+        boolean wasCandidate = CrossSellViews.isCandidate(userExists, before);
+        UserProductStats stats = before != null ? UserProductStats.newBuilder(before).build() : new UserProductStats(0L, 0L, 0L, null, null);
         change.accept(stats);
         agg.setProductsViewed(agg.getProductsViewed()
                 + Counts.presenceChange(before == null ? 0 : before.getViews(), stats.getViews()));
         agg.setProductsPurchased(agg.getProductsPurchased()
                 + Counts.presenceChange(before == null ? 0 : before.getItems(), stats.getItems()));
         saveStats(key, stats);
-        crossSell.update(userId, productId, wasCandidate, viewsChanged, emit);
+        crossSell.update(userId, productId, stats, userExists, wasCandidate, viewsChanged, emit);
     }
 
     private void saveStats(Bytes key, UserProductStats stats) {

@@ -73,7 +73,13 @@ public final class ProductPerformanceMart {
             agg.setSessionCount(agg.getSessionCount() + sessions.add(key, sign));
         }
         save(productId, agg);
-        refresh(productId, agg, emit);
+        Product product = products.get(productId);
+        if (product != null) {
+            // total_product_views moved by one, so the row changed: no need to read the old one to compare
+            DimProductPerformance row = build(productId, product, agg);
+            rows.put(productId, row);
+            emit.emit(productId, row);
+        }
     }
 
     /** Recomputes the row of {@code productId} and emits it when it changed (null when the product is gone). */

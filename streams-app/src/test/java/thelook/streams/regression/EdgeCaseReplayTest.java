@@ -132,6 +132,34 @@ class EdgeCaseReplayTest {
         assertThat(customer).containsPattern("\n1,7,3,2024-05-01 00:00:00.000000 UTC,4,2024-02-01 08:00:00.000000 UTC,2,72.9\\d*,16.8\\d*,");
     }
 
+    /**
+     * The earliest or latest view of a candidate pair retracted after the fact: event 2 (the first view
+     * of (1, 3)) deleted, and event 14 (the last timed view of (3, 1)) moved before every other view.
+     */
+    @Test
+    void retractedFirstAndLastViewTimes() throws Exception {
+        CsvDir after = CsvDir.read(input);
+        CsvDir moved = CsvDir.empty();
+        after.rows(EVENTS).removeIf(e -> e.get("id").equals("2"));
+        for (var e : after.rows(EVENTS)) {
+            if (e.get("id").equals("14")) {
+                e.put("created_at", "2024-01-11 00:00:00 UTC");
+                moved.rows(EVENTS).add(new java.util.LinkedHashMap<>(e));
+            }
+        }
+        List<ReplayRecords.Raw> records = new java.util.ArrayList<>(replay);
+        records.add(new ReplayRecords.Raw(EVENTS, 2, null));
+        records.addAll(ReplayRecords.plan(moved.write(tmp.resolve("moved-view"))));
+        Path expectedInput = after.write(tmp.resolve("after-retractions"));
+
+        Path marts = run(records, "retracted-views");
+        MartComparison.Result result = MartComparison.compare(expectedInput, marts);
+        assertThat(result.differences()).as(result.toString()).isEmpty();
+        String cross = Files.readString(marts.resolve("fct_cross_sell_candidates.csv")).replace("\r\n", "\n");
+        assertThat(cross).contains("\n1,3,No price,B3,Socks,Men,,5.0,1,2024-01-14 09:00:00.000000 UTC,2024-01-14 09:00:00.000000 UTC,0,\n");
+        assertThat(cross).contains("\n3,1,Tee,B1,Tops,Men,20.0,10.5,3,2024-01-11 00:00:00.000000 UTC,2024-01-12 00:00:00.000000 UTC,0,60.0\n");
+    }
+
     private static Path run(List<ReplayRecords.Raw> records, String name) throws Exception {
         try (DriverHarness harness = new DriverHarness(tmp.resolve("state-" + name))) {
             harness.pipe(records);
