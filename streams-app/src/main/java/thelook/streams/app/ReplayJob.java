@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
@@ -20,10 +20,8 @@ import thelook.avro.DimProductPerformance;
 import thelook.avro.FctCrossSellCandidates;
 import thelook.backfill.csv.OnError;
 import thelook.backfill.kafka.TopicWriter;
-import thelook.backfill.kafka.Topics;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TopicSerdes;
-import thelook.streams.embedded.EmbeddedKafka;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreNames;
 import thelook.streams.topology.TheLookTopology;
@@ -85,71 +83,97 @@ public final class ReplayJob {
         TopicSerdes serdes = registry.serdes(false);
         serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
         listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
-        listener.phase("Reading CSVs", -1);
-        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
-                (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()))) {
-            listener.planned(plan);
-            Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
-            EmbeddedKafka embedded = null;
+        Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
+        String applicationId = "thelook-replay-" + runId;
+        ReplayCluster.Spec spec = new ReplayCluster.Spec(options.bootstrapServers(), workDir,
+                options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
+                options.threads(), options.commitIntervalMs(), options.timeout(), registry.serdes(true));
+        try {
+            // The embedded broker is this run's own, so it and the topology start while the CSVs are read:
+            // a bad file still leaves nothing anywhere. A user's cluster is touched only once every file is good.
+            CompletableFuture<ReplayCluster> early = options.bootstrapServers() == null
+                    ? CompletableFuture.supplyAsync(() -> startCluster(spec)) : null;
+            listener.phase(early != null ? "Reading CSVs (Kafka and the topology start meanwhile)" : "Reading CSVs", -1);
+            ReplayPlan plan;
             try {
-                String bootstrap = options.bootstrapServers();
-                listener.phase("Starting Kafka and the topology", -1);
-                if (bootstrap == null) {
-                    listener.info("starting the embedded Kafka broker");
-                    embedded = EmbeddedKafka.start(options.stateDir() != null ? workDir.resolve("kafka") : null);
-                    bootstrap = embedded.bootstrapServers();
+                plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
+                        (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()));
+            } catch (RuntimeException e) {
+                if (early != null) {
+                    early.whenComplete((cluster, error) -> {
+                        if (cluster != null) {
+                            cluster.close();
+                        }
+                    }).exceptionally(error -> null).join();
                 }
-                return replay(plan, bootstrap, topics, serdes, registry.serdes(true), workDir, started);
-            } finally {
-                if (embedded != null) {
-                    embedded.close();
+                throw e;
+            }
+            try (plan) {
+                listener.planned(plan);
+                listener.phase(early != null ? "Waiting for Kafka and the topology" : "Starting Kafka and the topology", -1);
+                try (ReplayCluster cluster = early != null ? joinCluster(early) : ReplayCluster.start(spec)) {
+                    return replay(plan, cluster, applicationId, topics, serdes, started);
                 }
-                if (options.stateDir() == null) {
-                    deleteQuietly(workDir);
-                }
+            }
+        } finally {
+            if (options.stateDir() == null) {
+                deleteQuietly(workDir);
             }
         }
     }
 
-    private Summary replay(ReplayPlan plan, String bootstrap, TopicNames topics, TopicSerdes serdes, TopicSerdes topologySerdes,
-                           Path workDir, long started) throws Exception {
-        String applicationId = "thelook-replay-" + runId;
-        List<String> inputTopics = Topics.inputTopics(options.topicPrefix());
+    private static ReplayCluster startCluster(ReplayCluster.Spec spec) {
+        try {
+            return ReplayCluster.start(spec);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot prepare the topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting Kafka", e);
+        }
+    }
+
+    /** The background start's own exception, not the future's wrapper, so messages stay what they were. */
+    private static ReplayCluster joinCluster(CompletableFuture<ReplayCluster> early) {
+        try {
+            return early.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private Summary replay(ReplayPlan plan, ReplayCluster cluster, String applicationId, TopicNames topics,
+                           TopicSerdes serdes, long started) throws Exception {
         List<String> readTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topicPrefix())).toList();
         long toProcess = TheLookTopology.INPUTS.stream().mapToLong(t -> plan.recordsPerTable().getOrDefault(t, 0L)).sum();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            requireEmptyInputs(admin, inputTopics);
-            Topics.ensure(admin, inputTopics, options.partitions(), Topics.COMPACTED);
-            Topics.ensure(admin, topics.marts(), options.partitions(), Topics.COMPACTED);
-            Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
-            StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, workDir.resolve("streams"),
-                    options.threads(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, topics);
-            try (MartsApp app = MartsApp.start(settings, topologySerdes, options.partitions(), options.timeout())) {
-                listener.phase("Producing", plan.size());
-                long produced;
-                try (TopicWriter writer = new TopicWriter(bootstrap, serdes, Map.of())) {
-                    produced = writer.write(plan, options.topicPrefix(), done -> {
-                        listener.progress(done);
-                        if (done % 500_000 == 0) {
-                            app.checkHealthy();
-                        }
-                    });
+        Admin admin = cluster.admin();
+        MartsApp app = cluster.app();
+        listener.phase("Producing", plan.size());
+        long produced;
+        try (TopicWriter writer = new TopicWriter(cluster.bootstrap(), serdes, Map.of())) {
+            produced = writer.write(plan, options.topicPrefix(), done -> {
+                listener.progress(done);
+                if (done % 500_000 == 0) {
+                    app.checkHealthy();
                 }
-                awaitCaughtUp(app, new CatchUp(admin, bootstrap, applicationId, readTopics), toProcess);
-                Map<String, Long> rows = new java.util.LinkedHashMap<>();
-                Files.createDirectories(options.output());
-                rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(options.output(),
-                        app.<Long, DimCustomerMetrics>rows(StoreNames.CUSTOMER_METRICS).iterator()));
-                rows.put(MartCsv.PRODUCT_PERFORMANCE, MartCsv.writeProductPerformance(options.output(),
-                        app.<Long, DimProductPerformance>rows(StoreNames.PRODUCT_PERFORMANCE).iterator()));
-                rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(options.output(),
-                        app.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
-                long deadLetters = endOffsetSum(admin, topics.deadLetters());
-                reportWrites(admin, applicationId, topics);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                return new Summary(produced, rows, plan.skippedRows().count(), deadLetters, seconds);
-            }
+            });
         }
+        awaitCaughtUp(app, new CatchUp(admin, cluster.bootstrap(), applicationId, readTopics), toProcess);
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        Files.createDirectories(options.output());
+        rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(options.output(),
+                app.<Long, DimCustomerMetrics>rows(StoreNames.CUSTOMER_METRICS).iterator()));
+        rows.put(MartCsv.PRODUCT_PERFORMANCE, MartCsv.writeProductPerformance(options.output(),
+                app.<Long, DimProductPerformance>rows(StoreNames.PRODUCT_PERFORMANCE).iterator()));
+        rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(options.output(),
+                app.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
+        long deadLetters = endOffsetSum(admin, topics.deadLetters());
+        reportWrites(admin, applicationId, topics);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Summary(produced, rows, plan.skippedRows().count(), deadLetters, seconds);
     }
 
     /** Waits until every record of the topics the topology reads is processed and committed. */
@@ -186,19 +210,7 @@ public final class ReplayJob {
         written.forEach((topic, n) -> listener.info(String.format("  wrote %,12d records to %s", n, topic)));
     }
 
-    private static void requireEmptyInputs(Admin admin, List<String> inputTopics) throws ExecutionException, InterruptedException {
-        var existing = admin.listTopics().names().get();
-        List<String> present = new ArrayList<>(inputTopics);
-        present.retainAll(existing);
-        for (String topic : present) {
-            if (endOffsetSum(admin, topic) > 0) {
-                throw new IllegalStateException("topic " + topic + " already holds records; a replay starts from empty "
-                        + "input topics: choose a fresh --topic-prefix");
-            }
-        }
-    }
-
-    private static long endOffsetSum(Admin admin, String topic) throws ExecutionException, InterruptedException {
+    static long endOffsetSum(Admin admin, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));

@@ -1,0 +1,110 @@
+package thelook.streams.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import thelook.backfill.kafka.Topics;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.embedded.EmbeddedKafka;
+import thelook.streams.topology.TopicNames;
+
+/**
+ * The Kafka side of a replay, ready to take records: the broker (this run's embedded one, or the
+ * user's cluster), empty input topics, the mart topics and the running topology.
+ */
+final class ReplayCluster implements AutoCloseable {
+    private final EmbeddedKafka embedded;
+    private final String bootstrap;
+    private final Admin admin;
+    private final MartsApp app;
+
+    private ReplayCluster(EmbeddedKafka embedded, String bootstrap, Admin admin, MartsApp app) {
+        this.embedded = embedded;
+        this.bootstrap = bootstrap;
+        this.admin = admin;
+        this.app = app;
+    }
+
+    /** What the cluster side needs to know; {@code bootstrapServers} null = start an embedded broker. */
+    record Spec(String bootstrapServers, Path workDir, Path embeddedDataDir, String applicationId, TopicNames topics,
+                int partitions, int threads, long commitIntervalMs, Duration timeout, TopicSerdes topologySerdes) {}
+
+    static ReplayCluster start(Spec spec) throws ExecutionException, InterruptedException {
+        EmbeddedKafka embedded = null;
+        Admin admin = null;
+        try {
+            String bootstrap = spec.bootstrapServers();
+            if (bootstrap == null) {
+                embedded = EmbeddedKafka.start(spec.embeddedDataDir());
+                bootstrap = embedded.bootstrapServers();
+            }
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+            List<String> inputTopics = Topics.inputTopics(spec.topics().prefix());
+            requireEmptyInputs(admin, inputTopics);
+            Topics.ensure(admin, inputTopics, spec.partitions(), Topics.COMPACTED);
+            Topics.ensure(admin, spec.topics().marts(), spec.partitions(), Topics.COMPACTED);
+            Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
+            StreamsSettings settings = new StreamsSettings(spec.applicationId(), bootstrap, spec.workDir().resolve("streams"),
+                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics());
+            MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
+            return new ReplayCluster(embedded, bootstrap, admin, app);
+        } catch (RuntimeException | ExecutionException | InterruptedException e) {
+            closeAll(null, admin, embedded);
+            throw e;
+        }
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    MartsApp app() {
+        return app;
+    }
+
+    private static void requireEmptyInputs(Admin admin, List<String> inputTopics) throws ExecutionException, InterruptedException {
+        var existing = admin.listTopics().names().get();
+        List<String> present = new ArrayList<>(inputTopics);
+        present.retainAll(existing);
+        for (String topic : present) {
+            if (ReplayJob.endOffsetSum(admin, topic) > 0) {
+                throw new IllegalStateException("topic " + topic + " already holds records; a replay starts from empty "
+                        + "input topics: choose a fresh --topic-prefix");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(app, admin, embedded);
+    }
+
+    /** Closes in dependency order (topology, admin, broker); the first failure is thrown once all are closed. */
+    private static void closeAll(MartsApp app, Admin admin, EmbeddedKafka embedded) {
+        RuntimeException failure = null;
+        for (AutoCloseable c : new AutoCloseable[] {app, admin, embedded}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
