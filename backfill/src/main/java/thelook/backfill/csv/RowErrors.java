@@ -16,6 +16,18 @@ public final class RowErrors {
         }
     }
 
+    /** Takes over another table's errors after this one's, so messages keep the order of the tables. */
+    public synchronized void addAll(RowErrors other) {
+        List<String> theirs = other.firstMessages();
+        long theirCount = other.count();
+        for (String m : theirs) {
+            if (messages.size() < KEPT) {
+                messages.add(m);
+            }
+        }
+        count += theirCount;
+    }
+
     public synchronized long count() {
         return count;
     }

@@ -54,6 +54,20 @@ final class ExternalSorter implements AutoCloseable {
         return runs.size();
     }
 
+    /**
+     * Takes over the records of a sorter that another thread filled (its runs, and what it still held),
+     * so that one merge yields the records of both in order.
+     */
+    void absorb(ExternalSorter other) {
+        if (!other.buffer.isEmpty()) {
+            other.spill();
+        }
+        runs.addAll(other.runs);
+        other.runs.clear();
+        count += other.count;
+        other.count = 0;
+    }
+
     private void spill() {
         buffer.sort(ORDER);
         try {

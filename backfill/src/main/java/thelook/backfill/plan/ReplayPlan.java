@@ -4,9 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serializer;
@@ -30,7 +39,6 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
     private final Map<TheLookTable, Long> rowsPerTable = new EnumMap<>(TheLookTable.class);
     private final Map<TheLookTable, Long> recordsPerTable = new EnumMap<>(TheLookTable.class);
     private final RowErrors errors = new RowErrors();
-    private long seq;
 
     private ReplayPlan(Path tempDir) {
         this.tempDir = tempDir;
@@ -62,9 +70,7 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
             throw new UncheckedIOException("cannot create a temp dir for the replay plan", e);
         }
         try {
-            for (var entry : files.entrySet()) {
-                plan.addTable(entry.getValue(), serdes, topicPrefix, onError, progress);
-            }
+            plan.addTables(files.values(), serdes, topicPrefix, onError, progress);
         } catch (RuntimeException e) {
             plan.close();
             throw e;
@@ -72,26 +78,99 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
         return plan;
     }
 
+    /**
+     * Tables are read in parallel, one thread per core, biggest file first; each fills a sorter of its own
+     * and the plan then merges them all. Ties in time keep the sequential order (table, then row) because
+     * every record's seq starts with its table's ordinal.
+     */
+    private void addTables(Collection<CsvTableFile> files, TopicSerdes serdes, String topicPrefix, OnError onError,
+                           Progress progress) {
+        List<CsvTableFile> bySize = new ArrayList<>(files);
+        bySize.sort(Comparator.comparingLong(ReplayPlan::sizeOf).reversed());
+        int threads = Math.max(1, Math.min(bySize.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "replay-planner");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<TheLookTable, Future<TablePlan>> futures = new EnumMap<>(TheLookTable.class);
+        try {
+            for (CsvTableFile file : bySize) {
+                futures.put(file.table(), pool.submit(() -> planTable(file, serdes, topicPrefix, onError, progress)));
+            }
+            RuntimeException failure = null;
+            List<TablePlan> done = new ArrayList<>();
+            for (var future : futures.values()) { // in table order, so the first bad table is the one reported
+                try {
+                    done.add(future.get());
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                        futures.values().forEach(f -> f.cancel(true));
+                    }
+                } catch (CancellationException e) {
+                    // stopped because another table failed
+                }
+            }
+            if (failure != null) {
+                done.forEach(t -> t.sorter().close());
+                throw failure;
+            }
+            for (TablePlan t : done) {
+                sorter.absorb(t.sorter());
+                rowsPerTable.put(t.table(), t.rows());
+                recordsPerTable.put(t.table(), t.records());
+                errors.addAll(t.errors());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the CSVs", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record TablePlan(TheLookTable table, ExternalSorter sorter, long rows, long records, RowErrors errors) {}
+
     @SuppressWarnings("unchecked")
-    private void addTable(CsvTableFile file, TopicSerdes serdes, String topicPrefix, OnError onError, Progress progress) {
+    private TablePlan planTable(CsvTableFile file, TopicSerdes serdes, String topicPrefix, OnError onError, Progress progress) {
         TheLookTable table = file.table();
         String topic = table.topic(topicPrefix);
         Serializer<SpecificRecord> serializer =
                 (Serializer<SpecificRecord>) serdes.value(table.recordClass()).serializer();
-        long[] rows = {0};
-        file.forEachCurrentRow(onError, errors, (line, row) -> {
-            long key = (Long) ((SpecificRecordBase) row).get(table.primaryKey());
-            for (Lifecycle.Version v : Lifecycle.unfold(table, row)) {
-                sorter.add(new PlannedRecord(v.time(), seq++, table, key, serializer.serialize(topic, v.row())));
-                recordsPerTable.merge(table, 1L, Long::sum);
-            }
-            if (++rows[0] % 50_000 == 0 && progress != null) {
-                progress.rowsRead(table, rows[0]);
-            }
-        });
-        rowsPerTable.put(table, rows[0]);
+        ExternalSorter tableSorter = new ExternalSorter(tempDir, RUN_SIZE);
+        RowErrors tableErrors = new RowErrors();
+        long[] counts = {0, 0}; // rows, records
+        long seqBase = (long) table.ordinal() << 40;
+        try {
+            file.forEachCurrentRow(onError, tableErrors, (line, row) -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("another table failed");
+                }
+                long key = (Long) ((SpecificRecordBase) row).get(table.primaryKey());
+                for (Lifecycle.Version v : Lifecycle.unfold(table, row)) {
+                    tableSorter.add(new PlannedRecord(v.time(), seqBase + counts[1]++, table, key,
+                            serializer.serialize(topic, v.row())));
+                }
+                if (++counts[0] % 50_000 == 0 && progress != null) {
+                    progress.rowsRead(table, counts[0]);
+                }
+            });
+        } catch (RuntimeException e) {
+            tableSorter.close();
+            throw e;
+        }
         if (progress != null) {
-            progress.rowsRead(table, rows[0]);
+            progress.rowsRead(table, counts[0]);
+        }
+        return new TablePlan(table, tableSorter, counts[0], counts[1], tableErrors);
+    }
+
+    private static long sizeOf(CsvTableFile file) {
+        try {
+            return Files.size(file.file());
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -34,4 +34,29 @@ class ExternalSorterTest {
         }
         assertThat(dir.toFile().list()).isEmpty(); // runs removed on close
     }
+
+    @Test
+    void absorbedSortersMergeIntoOneOrder() {
+        Random random = new Random(2);
+        List<PlannedRecord> added = new ArrayList<>();
+        try (ExternalSorter main = new ExternalSorter(dir, 300)) {
+            for (int table = 0; table < 3; table++) {
+                ExternalSorter other = new ExternalSorter(dir, 300); // as one planner thread fills it
+                for (int i = 0; i < 1000 + table * 77; i++) {
+                    long seq = ((long) table << 40) + i;
+                    PlannedRecord r = new PlannedRecord(random.nextInt(100), seq, TheLookTable.values()[table], i, new byte[0]);
+                    added.add(r);
+                    other.add(r);
+                }
+                main.absorb(other);
+                other.close(); // owns nothing any more
+            }
+            assertThat(main.count()).isEqualTo(added.size());
+            List<PlannedRecord> sorted = new ArrayList<>();
+            main.sorted().forEachRemaining(sorted::add);
+            added.sort(Comparator.comparingLong(PlannedRecord::time).thenComparingLong(PlannedRecord::seq));
+            assertThat(sorted).extracting(PlannedRecord::seq).containsExactlyElementsOf(added.stream().map(PlannedRecord::seq).toList());
+        }
+        assertThat(dir.toFile().list()).isEmpty();
+    }
 }
