@@ -50,7 +50,7 @@ final class ReplayCluster implements AutoCloseable {
             Topics.ensure(admin, spec.topics().marts(), spec.partitions(), Topics.COMPACTED);
             Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
             StreamsSettings settings = new StreamsSettings(spec.applicationId(), bootstrap, spec.workDir().resolve("streams"),
-                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics());
+                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null);
             MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
             return new ReplayCluster(embedded, bootstrap, admin, app);
         } catch (RuntimeException | ExecutionException | InterruptedException e) {
