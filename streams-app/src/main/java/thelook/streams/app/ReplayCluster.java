@@ -63,6 +63,11 @@ final class ReplayCluster implements AutoCloseable {
         return bootstrap;
     }
 
+    /** The broker runs in this JVM: records cross no network, so compressing them only costs CPU. */
+    boolean brokerInProcess() {
+        return embedded != null;
+    }
+
     Admin admin() {
         return admin;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import thelook.avro.DimCustomerMetrics;
@@ -153,7 +154,9 @@ public final class ReplayJob {
         MartsApp app = cluster.app();
         listener.phase("Producing", plan.size());
         long produced;
-        try (TopicWriter writer = new TopicWriter(cluster.bootstrap(), serdes, Map.of())) {
+        Map<String, Object> producerOverrides = cluster.brokerInProcess()
+                ? Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none") : Map.of();
+        try (TopicWriter writer = new TopicWriter(cluster.bootstrap(), serdes, producerOverrides)) {
             produced = writer.write(plan, options.topicPrefix(), done -> {
                 listener.progress(done);
                 if (done % 500_000 == 0) {
