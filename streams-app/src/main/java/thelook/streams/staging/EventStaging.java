@@ -16,7 +16,8 @@ import thelook.streams.topology.StoreNames;
 /**
  * stg_events: reads the events topic as a changelog (latest value per event id, tombstone = delete),
  * keeps the previous staged version, and emits it retracted (-1) before the new one is added (+1).
- * A duplicate changes nothing and emits nothing.
+ * A duplicate changes nothing and emits nothing. Only events that count somewhere (a user's, or a
+ * product view) are kept.
  */
 public final class EventStaging implements Processor<Long, Event, Long, EventDelta> {
     private ProcessorContext<Long, EventDelta> context;
@@ -35,6 +36,11 @@ public final class EventStaging implements Processor<Long, Event, Long, EventDel
             throw new BadRecordException("events record without a key (the key must be the event id)");
         }
         StagedEvent next = record.value() == null ? null : stage(id, record.value());
+        if (next != null && next.getUserId() == null && next.getViewedProductId() == null) {
+            // An anonymous event that is not a product view counts nowhere, so it is kept like a deleted
+            // one: nothing to store (a quarter of all events), nothing to retract if it changes later.
+            next = null;
+        }
         StagedEvent previous = staged.get(id);
         if (Objects.equals(previous, next)) {
             return;

@@ -133,26 +133,39 @@ class EdgeCaseReplayTest {
     }
 
     /**
-     * The earliest or latest view of a candidate pair retracted after the fact: event 2 (the first view
-     * of (1, 3)) deleted, and event 14 (the last timed view of (3, 1)) moved before every other view.
+     * Events changed after the fact. The earliest or latest view of a candidate pair retracted: event 2
+     * (the first view of (1, 3)) deleted, and event 14 (the last timed view of (3, 1)) moved before every
+     * other view. An anonymous event that counted nowhere becomes user 2's view of product 1 (event 19),
+     * and an anonymous view of product 1 becomes a cart event (event 17).
      */
     @Test
-    void retractedFirstAndLastViewTimes() throws Exception {
+    void eventsChangedAfterTheFact() throws Exception {
         CsvDir after = CsvDir.read(input);
         CsvDir moved = CsvDir.empty();
         after.rows(EVENTS).removeIf(e -> e.get("id").equals("2"));
         for (var e : after.rows(EVENTS)) {
-            if (e.get("id").equals("14")) {
-                e.put("created_at", "2024-01-11 00:00:00 UTC");
-                moved.rows(EVENTS).add(new java.util.LinkedHashMap<>(e));
+            switch (e.get("id")) {
+                case "14" -> e.put("created_at", "2024-01-11 00:00:00 UTC");
+                case "19" -> {
+                    e.put("user_id", "2");
+                    e.put("uri", "/product/1");
+                }
+                case "17" -> {
+                    e.put("uri", "/cart");
+                    e.put("event_type", "cart");
+                }
+                default -> {
+                    continue;
+                }
             }
+            moved.rows(EVENTS).add(new java.util.LinkedHashMap<>(e));
         }
         List<ReplayRecords.Raw> records = new java.util.ArrayList<>(replay);
         records.add(new ReplayRecords.Raw(EVENTS, 2, null));
         records.addAll(ReplayRecords.plan(moved.write(tmp.resolve("moved-view"))));
         Path expectedInput = after.write(tmp.resolve("after-retractions"));
 
-        Path marts = run(records, "retracted-views");
+        Path marts = run(records, "changed-events");
         MartComparison.Result result = MartComparison.compare(expectedInput, marts);
         assertThat(result.differences()).as(result.toString()).isEmpty();
         String cross = Files.readString(marts.resolve("fct_cross_sell_candidates.csv")).replace("\r\n", "\n");
