@@ -49,6 +49,9 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
     @FunctionalInterface
     public interface Progress {
         void rowsRead(TheLookTable table, long rows);
+
+        /** Every file is there with the columns it needs; the rows are read next. */
+        default void headersChecked() {}
     }
 
     public static ReplayPlan fromCsvDirectory(Path dir, TopicSerdes serdes, String topicPrefix, OnError onError,
@@ -62,6 +65,9 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
             if (file != null) {
                 files.put(table, file);
             }
+        }
+        if (progress != null) {
+            progress.headersChecked();
         }
         ReplayPlan plan;
         try {

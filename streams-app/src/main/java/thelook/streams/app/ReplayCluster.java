@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import thelook.backfill.kafka.Topics;
@@ -34,7 +36,8 @@ final class ReplayCluster implements AutoCloseable {
     record Spec(String bootstrapServers, Path workDir, Path embeddedDataDir, String applicationId, TopicNames topics,
                 int partitions, int threads, long commitIntervalMs, Duration timeout, TopicSerdes topologySerdes) {}
 
-    static ReplayCluster start(Spec spec) throws ExecutionException, InterruptedException {
+    /** {@code abandoned}: checked between the steps, so a replay whose input turned out bad stops early. */
+    static ReplayCluster start(Spec spec, BooleanSupplier abandoned) throws ExecutionException, InterruptedException {
         EmbeddedKafka embedded = null;
         Admin admin = null;
         try {
@@ -43,12 +46,14 @@ final class ReplayCluster implements AutoCloseable {
                 embedded = EmbeddedKafka.start(spec.embeddedDataDir());
                 bootstrap = embedded.bootstrapServers();
             }
+            stopIf(abandoned);
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
             List<String> inputTopics = Topics.inputTopics(spec.topics().prefix());
             requireEmptyInputs(admin, inputTopics);
             Topics.ensure(admin, inputTopics, spec.partitions(), Topics.COMPACTED);
             Topics.ensure(admin, spec.topics().marts(), spec.partitions(), Topics.COMPACTED);
             Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
+            stopIf(abandoned);
             StreamsSettings settings = new StreamsSettings(spec.applicationId(), bootstrap, spec.workDir().resolve("streams"),
                     spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null);
             MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
@@ -56,6 +61,12 @@ final class ReplayCluster implements AutoCloseable {
         } catch (RuntimeException | ExecutionException | InterruptedException e) {
             closeAll(null, admin, embedded);
             throw e;
+        }
+    }
+
+    private static void stopIf(BooleanSupplier abandoned) {
+        if (abandoned.getAsBoolean()) {
+            throw new CancellationException("the replay was abandoned");
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,6 +25,7 @@ import thelook.avro.FctCrossSellCandidates;
 import thelook.backfill.csv.OnError;
 import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.ReplayPlan;
+import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreNames;
@@ -90,29 +94,40 @@ public final class ReplayJob {
                 options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
                 options.threads(), options.commitIntervalMs(), options.timeout(), registry.serdes(true));
         try {
-            // The embedded broker is this run's own, so it and the topology start while the CSVs are read:
-            // a bad file still leaves nothing anywhere. A user's cluster is touched only once every file is good.
-            CompletableFuture<ReplayCluster> early = options.bootstrapServers() == null
-                    ? CompletableFuture.supplyAsync(() -> startCluster(spec)) : null;
-            listener.phase(early != null ? "Reading CSVs (Kafka and the topology start meanwhile)" : "Reading CSVs", -1);
+            // The embedded broker is this run's own, so it and the topology start while the CSVs are read
+            // (once their headers are known to be good): a bad file still leaves nothing anywhere. A user's
+            // cluster is touched only once every file is good.
+            boolean startEarly = options.bootstrapServers() == null;
+            AtomicReference<CompletableFuture<ReplayCluster>> early = new AtomicReference<>();
+            AtomicBoolean abandoned = new AtomicBoolean();
+            listener.phase(startEarly ? "Reading CSVs (Kafka and the topology start meanwhile)" : "Reading CSVs", -1);
             ReplayPlan plan;
             try {
                 plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
-                        (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()));
+                        new ReplayPlan.Progress() {
+                            @Override
+                            public void rowsRead(TheLookTable table, long rows) {
+                                listener.info("read " + rows + " rows of " + table.tableName());
+                            }
+
+                            @Override
+                            public void headersChecked() {
+                                if (startEarly) {
+                                    early.set(CompletableFuture.supplyAsync(() -> startCluster(spec, abandoned::get)));
+                                }
+                            }
+                        });
             } catch (RuntimeException e) {
-                if (early != null) {
-                    early.whenComplete((cluster, error) -> {
-                        if (cluster != null) {
-                            cluster.close();
-                        }
-                    }).exceptionally(error -> null).join();
+                if (early.get() != null) {
+                    abandoned.set(true);
+                    closeWhenStarted(early.get());
                 }
                 throw e;
             }
             try (plan) {
                 listener.planned(plan);
-                listener.phase(early != null ? "Waiting for Kafka and the topology" : "Starting Kafka and the topology", -1);
-                try (ReplayCluster cluster = early != null ? joinCluster(early) : ReplayCluster.start(spec)) {
+                listener.phase(startEarly ? "Waiting for Kafka and the topology" : "Starting Kafka and the topology", -1);
+                try (ReplayCluster cluster = early.get() != null ? joinCluster(early.get()) : startCluster(spec, () -> false)) {
                     return replay(plan, cluster, applicationId, topics, serdes, started);
                 }
             }
@@ -123,9 +138,18 @@ public final class ReplayJob {
         }
     }
 
-    private static ReplayCluster startCluster(ReplayCluster.Spec spec) {
+    /** Rows were bad after the cluster began to start: it stops at its next step; wait for that and close it. */
+    private static void closeWhenStarted(CompletableFuture<ReplayCluster> early) {
         try {
-            return ReplayCluster.start(spec);
+            early.join().close();
+        } catch (RuntimeException ignored) {
+            // it failed to start or to stop; the bad input is what the user needs to hear about
+        }
+    }
+
+    private static ReplayCluster startCluster(ReplayCluster.Spec spec, BooleanSupplier abandoned) {
+        try {
+            return ReplayCluster.start(spec, abandoned);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot prepare the topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
