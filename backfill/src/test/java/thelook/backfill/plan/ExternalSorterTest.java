@@ -27,10 +27,7 @@ class ExternalSorterTest {
                 sorter.add(r);
             }
             assertThat(sorter.spilledRuns()).isEqualTo(10);
-            List<PlannedRecord> sorted = new ArrayList<>();
-            sorter.sorted().forEachRemaining(sorted::add);
-            added.sort(Comparator.comparingLong(PlannedRecord::time).thenComparingLong(PlannedRecord::seq));
-            assertThat(sorted).extracting(PlannedRecord::seq).containsExactlyElementsOf(added.stream().map(PlannedRecord::seq).toList());
+            assertYieldsInTimeThenSeqOrder(sorter, added);
         }
         assertThat(dir.toFile().list()).isEmpty(); // runs removed on close
     }
@@ -52,11 +49,18 @@ class ExternalSorterTest {
                 other.close(); // owns nothing any more
             }
             assertThat(main.count()).isEqualTo(added.size());
-            List<PlannedRecord> sorted = new ArrayList<>();
-            main.sorted().forEachRemaining(sorted::add);
-            added.sort(Comparator.comparingLong(PlannedRecord::time).thenComparingLong(PlannedRecord::seq));
-            assertThat(sorted).extracting(PlannedRecord::seq).containsExactlyElementsOf(added.stream().map(PlannedRecord::seq).toList());
+            assertYieldsInTimeThenSeqOrder(main, added);
         }
         assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    /** The sorter against the JDK's sort of the same records: the expected order is computed independently. */
+    private static void assertYieldsInTimeThenSeqOrder(ExternalSorter sorter, List<PlannedRecord> added) {
+        List<PlannedRecord> sorted = new ArrayList<>();
+        sorter.sorted().forEachRemaining(sorted::add);
+        List<Long> expected = added.stream()
+                .sorted(Comparator.comparingLong(PlannedRecord::time).thenComparingLong(PlannedRecord::seq))
+                .map(PlannedRecord::seq).toList();
+        assertThat(sorted).extracting(PlannedRecord::seq).containsExactlyElementsOf(expected);
     }
 }
