@@ -10,6 +10,7 @@ import thelook.avro.internal.OrderItemChange;
 import thelook.avro.internal.StagedOrder;
 import thelook.avro.internal.UserContribution;
 import thelook.schemas.Micros;
+import thelook.streams.marts.CrossSellViews;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.Emit;
@@ -91,12 +92,25 @@ public final class OrderAttribution {
         if (userId == null) {
             return;
         }
+        if (current != null && current.getPresent() && change.getPresent() && sameContribution(current, change)) {
+            // Processing -> Shipped -> Complete -> Returned: most of an item's versions change nothing the
+            // user's rows read; retracting and re-adding it would only make the cross-sell row flicker.
+            return;
+        }
         if (current != null && current.getPresent()) {
             emit.emit(userId, itemContribution(-1, current));
         }
         if (change.getPresent()) {
             emit.emit(userId, itemContribution(1, change));
         }
+    }
+
+    /** What the user side reads of an item: its product, price, cost and whether it is a purchase. */
+    private static boolean sameContribution(OrderItemChange a, OrderItemChange b) {
+        return Objects.equals(a.getProductId(), b.getProductId())
+                && Objects.equals(a.getSalePrice(), b.getSalePrice())
+                && Objects.equals(a.getCost(), b.getCost())
+                && CrossSellViews.isPurchase(a.getStatus()) == CrossSellViews.isPurchase(b.getStatus());
     }
 
     private static UserContribution orderContribution(int sign, StagedOrder order) {
