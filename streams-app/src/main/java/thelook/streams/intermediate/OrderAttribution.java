@@ -10,7 +10,7 @@ import thelook.avro.internal.OrderItemChange;
 import thelook.avro.internal.StagedOrder;
 import thelook.avro.internal.UserContribution;
 import thelook.schemas.Micros;
-import thelook.streams.marts.CrossSellViews;
+import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
 import thelook.streams.topology.Emit;
@@ -110,7 +110,7 @@ public final class OrderAttribution {
         return Objects.equals(a.getProductId(), b.getProductId())
                 && Objects.equals(a.getSalePrice(), b.getSalePrice())
                 && Objects.equals(a.getCost(), b.getCost())
-                && CrossSellViews.isPurchase(a.getStatus()) == CrossSellViews.isPurchase(b.getStatus());
+                && ItemStatus.isPurchase(a.getStatus()) == ItemStatus.isPurchase(b.getStatus());
     }
 
     private static UserContribution orderContribution(int sign, StagedOrder order) {

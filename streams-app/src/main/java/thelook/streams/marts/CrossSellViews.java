@@ -27,10 +27,6 @@ public final class CrossSellViews {
         viewTimes = new Counts(context.getStateStore(StoreNames.USER_VIEW_TIMES));
     }
 
-    public static boolean isPurchase(String status) {
-        return status != null && !status.equals("Cancelled"); // NULL is not a purchase; case-sensitive
-    }
-
     public static boolean isCandidate(boolean userExists, UserProductStats stats) {
         return stats != null && stats.getViews() > 0 && !(stats.getPurchases() > 0 && userExists);
     }

@@ -10,6 +10,7 @@ import thelook.avro.internal.StagedEvent;
 import thelook.avro.internal.UserAggregates;
 import thelook.avro.internal.UserContribution;
 import thelook.avro.internal.UserProductStats;
+import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
@@ -92,7 +93,7 @@ public final class CustomerMetricsMart {
                 agg.setCostN(agg.getCostN() + sign);
             }
             if (c.getProductId() != null) {
-                boolean purchase = CrossSellViews.isPurchase(c.getStatus());
+                boolean purchase = ItemStatus.isPurchase(c.getStatus());
                 updatePair(userId, c.getProductId(), agg, userExists, s -> {
                     s.setItems(s.getItems() + sign);
                     s.setPurchases(s.getPurchases() + (purchase ? sign : 0));

@@ -8,6 +8,7 @@ import thelook.avro.Product;
 import thelook.avro.internal.ProductAggregates;
 import thelook.avro.internal.StagedEvent;
 import thelook.avro.internal.StagedItem;
+import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
@@ -59,7 +60,7 @@ public final class ProductPerformanceMart {
         if (item.getSalePrice() != null) {
             agg.setRevenueSum(ExactSum.add(agg.getRevenueSum(), item.getSalePrice(), sign));
         }
-        if ("Returned".equals(item.getStatus())) {
+        if (ItemStatus.isReturn(item.getStatus())) {
             agg.setReturns(agg.getReturns() + sign);
         }
     }

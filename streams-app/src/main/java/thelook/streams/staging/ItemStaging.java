@@ -50,7 +50,7 @@ public final class ItemStaging implements Processor<Long, OrderItem, Long, ItemC
                 ? new StagedItem(id, version, null, null, null, null, true)
                 : new StagedItem(id, version, item.getOrderId(), item.getProductId(), item.getStatus(), item.getSalePrice(), false);
         if (wasLive && !next.getDeleted() && sameContent(previous, next)) {
-            return; // a duplicate, or a change of a column the marts do not read
+            return; // a duplicate, or a change the marts cannot see
         }
         staged.put(id, next);
         if (wasLive && (next.getDeleted() || route(previous) != route(next))) {
@@ -66,10 +66,16 @@ public final class ItemStaging implements Processor<Long, OrderItem, Long, ItemC
         return item.getProductId() == null ? NO_PRODUCT : item.getProductId();
     }
 
+    /**
+     * The same as far as the marts can tell: same order, product and price, and a status of the same
+     * kind. The marts read a status only as "a purchase or not" (cross-sell) and "a return or not"
+     * (returns), so Processing -> Shipped -> Complete, most of a replayed item's versions, is no change.
+     */
     private static boolean sameContent(StagedItem a, StagedItem b) {
         return java.util.Objects.equals(a.getOrderId(), b.getOrderId())
                 && java.util.Objects.equals(a.getProductId(), b.getProductId())
-                && java.util.Objects.equals(a.getStatus(), b.getStatus())
-                && java.util.Objects.equals(a.getSalePrice(), b.getSalePrice());
+                && java.util.Objects.equals(a.getSalePrice(), b.getSalePrice())
+                && ItemStatus.isPurchase(a.getStatus()) == ItemStatus.isPurchase(b.getStatus())
+                && ItemStatus.isReturn(a.getStatus()) == ItemStatus.isReturn(b.getStatus());
     }
 }
