@@ -1,6 +1,7 @@
 package thelook.backfill.csv;
 
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -119,6 +120,46 @@ public final class CsvTableFile {
             });
         } catch (IOException e) {
             throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One pass for the usual file, whose keys are unique and rows all good: yields every row and returns
+     * true. At the first repeated key or bad row it stops and returns false, having yielded only part; the
+     * caller then drops what it got and calls {@link #forEachCurrentRow}, whose two passes deal with both
+     * exactly as before. Saves the key-indexing pass (a whole parse of the file) when nothing needs it.
+     */
+    public boolean forEachRowIfUniqueAndValid(RowConsumer consumer) {
+        LongOpenHashSet keys = new LongOpenHashSet();
+        try (CSVParser parser = parser()) {
+            int pkColumn = parser.getHeaderMap().get(table.primaryKey());
+            int width = parser.getHeaderMap().size();
+            RowConverter converter = new RowConverter(table, parser.getHeaderMap());
+            forEachRecord(parser, (line, record) -> {
+                Long key = record.size() == width ? parseKeyOrNull(record, pkColumn) : null;
+                if (key == null || !keys.add(key.longValue())) {
+                    throw new NeedsTwoPasses();
+                }
+                SpecificRecord row;
+                try {
+                    row = converter.convert(record.values());
+                } catch (IllegalArgumentException e) {
+                    throw new NeedsTwoPasses();
+                }
+                consumer.accept(line, row);
+            });
+            return true;
+        } catch (NeedsTwoPasses e) {
+            return false;
+        } catch (IOException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Leaves the one-pass read early; carries no message because nothing is reported from it. */
+    private static final class NeedsTwoPasses extends RuntimeException {
+        NeedsTwoPasses() {
+            super(null, null, false, false);
         }
     }
 

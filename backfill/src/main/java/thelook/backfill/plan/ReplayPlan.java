@@ -138,8 +138,15 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
 
     private record TablePlan(TheLookTable table, ExternalSorter sorter, long rows, long records, RowErrors errors) {}
 
-    @SuppressWarnings("unchecked")
+    /** One pass when the file allows it (unique keys, every row good), else the two passes that handle both. */
     private TablePlan planTable(CsvTableFile file, TopicSerdes serdes, String topicPrefix, OnError onError, Progress progress) {
+        TablePlan plan = planTable(file, serdes, topicPrefix, onError, progress, true);
+        return plan != null ? plan : planTable(file, serdes, topicPrefix, onError, progress, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TablePlan planTable(CsvTableFile file, TopicSerdes serdes, String topicPrefix, OnError onError, Progress progress,
+                                boolean onePass) {
         TheLookTable table = file.table();
         String topic = table.topic(topicPrefix);
         Serializer<SpecificRecord> serializer =
@@ -148,20 +155,28 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
         RowErrors tableErrors = new RowErrors();
         long[] counts = {0, 0}; // rows, records
         long seqBase = (long) table.ordinal() << 40;
+        CsvTableFile.RowConsumer plan = (line, row) -> {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("another table failed");
+            }
+            long key = (Long) ((SpecificRecordBase) row).get(table.primaryKey());
+            for (Lifecycle.Version v : Lifecycle.unfold(table, row)) {
+                tableSorter.add(new PlannedRecord(v.time(), seqBase + counts[1]++, table, key,
+                        serializer.serialize(topic, v.row())));
+            }
+            if (++counts[0] % 50_000 == 0 && progress != null) {
+                progress.rowsRead(table, counts[0]);
+            }
+        };
         try {
-            file.forEachCurrentRow(onError, tableErrors, (line, row) -> {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CancellationException("another table failed");
+            if (onePass) {
+                if (!file.forEachRowIfUniqueAndValid(plan)) {
+                    tableSorter.close(); // a repeated key or a bad row: start again with two passes
+                    return null;
                 }
-                long key = (Long) ((SpecificRecordBase) row).get(table.primaryKey());
-                for (Lifecycle.Version v : Lifecycle.unfold(table, row)) {
-                    tableSorter.add(new PlannedRecord(v.time(), seqBase + counts[1]++, table, key,
-                            serializer.serialize(topic, v.row())));
-                }
-                if (++counts[0] % 50_000 == 0 && progress != null) {
-                    progress.rowsRead(table, counts[0]);
-                }
-            });
+            } else {
+                file.forEachCurrentRow(onError, tableErrors, plan);
+            }
         } catch (RuntimeException e) {
             tableSorter.close();
             throw e;

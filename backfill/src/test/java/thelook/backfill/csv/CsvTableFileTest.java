@@ -82,6 +82,27 @@ class CsvTableFileTest {
                 .hasMessageContaining("products.csv: line 2: not valid CSV");
     }
 
+    @Test
+    void onePassReadsAFileOfUniqueGoodRowsAndGivesUpOtherwise() throws Exception {
+        String header = "id,cost,category,name,brand,retail_price,department\n";
+        write("products.csv", header + "1,1,C,a,B,2,Men\n2,1,C,b,B,2,Men\n");
+        List<SpecificRecord> rows = new ArrayList<>();
+        assertThat(products().forEachRowIfUniqueAndValid((line, row) -> rows.add(row))).isTrue();
+        assertThat(rows).extracting(r -> ((Product) r).getName()).containsExactly("a", "b");
+
+        for (String body : List.of("1,1,C,a,B,2,Men\n1,1,C,again,B,2,Men\n", // a repeated key
+                "1,1,C,a,B,2,Men\n2,cheap,C,b,B,2,Men\n",                   // a value that does not convert
+                "1,1,C,a,B,2,Men\nx,1,C,b,B,2,Men\n",                       // a key that does not
+                "1,1,C,a,B,2,Men\n2,1,C\n")) {                              // too few fields
+            write("products.csv", header + body);
+            assertThat(products().forEachRowIfUniqueAndValid((line, row) -> { })).as(body).isFalse();
+        }
+    }
+
+    private CsvTableFile products() {
+        return CsvTableFile.open(dir, TheLookTable.PRODUCTS);
+    }
+
     private void write(String name, String content) throws Exception {
         Files.writeString(dir.resolve(name), content);
     }
