@@ -93,8 +93,8 @@ public final class OrderAttribution {
             return;
         }
         if (current != null && current.getPresent() && change.getPresent() && sameContribution(current, change)) {
-            // Processing -> Shipped -> Complete -> Returned: most of an item's versions change nothing the
-            // user's rows read; retracting and re-adding it would only make the cross-sell row flicker.
+            // A change only the product side reads (Complete -> Returned): retracting and re-adding the item
+            // would only make the user's rows flicker. Staging already drops the changes no mart reads.
             return;
         }
         if (current != null && current.getPresent()) {

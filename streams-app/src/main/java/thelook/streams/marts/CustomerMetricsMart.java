@@ -190,14 +190,16 @@ public final class CustomerMetricsMart {
     private void updatePair(long userId, long productId, UserAggregates agg, boolean userExists,
                             Consumer<UserProductStats> change, boolean viewsChanged, Emit emit) {
         Bytes key = KeyBytes.of(userId, productId);
-        UserProductStats before = userProducts.get(key);
-        boolean wasCandidate = CrossSellViews.isCandidate(userExists, before);
-        UserProductStats stats = before != null ? UserProductStats.newBuilder(before).build() : new UserProductStats(0L, 0L, 0L, null, null);
+        UserProductStats stats = userProducts.get(key); // a fresh copy from the store's bytes: ours to change
+        boolean wasCandidate = CrossSellViews.isCandidate(userExists, stats);
+        if (stats == null) {
+            stats = new UserProductStats(0L, 0L, 0L, null, null);
+        }
+        long viewsBefore = stats.getViews();
+        long itemsBefore = stats.getItems();
         change.accept(stats);
-        agg.setProductsViewed(agg.getProductsViewed()
-                + Counts.presenceChange(before == null ? 0 : before.getViews(), stats.getViews()));
-        agg.setProductsPurchased(agg.getProductsPurchased()
-                + Counts.presenceChange(before == null ? 0 : before.getItems(), stats.getItems()));
+        agg.setProductsViewed(agg.getProductsViewed() + Counts.presenceChange(viewsBefore, stats.getViews()));
+        agg.setProductsPurchased(agg.getProductsPurchased() + Counts.presenceChange(itemsBefore, stats.getItems()));
         saveStats(key, stats);
         crossSell.update(userId, productId, stats, userExists, wasCandidate, viewsChanged, emit);
     }

@@ -25,24 +25,10 @@ public final class ExactSum {
 
     /** {@code sum + sign * value}, exactly. */
     public static BinarySum add(BinarySum sum, double value, int sign) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("not a finite number: " + value);
-        }
-        long bits = Double.doubleToRawLongBits(value);
-        int biased = (int) ((bits >>> MANTISSA_BITS) & 0x7ff);
-        long m = bits & ((1L << MANTISSA_BITS) - 1);
-        int e;
-        if (biased == 0) {
-            e = 1 - EXPONENT_BIAS; // subnormal: no implicit bit
-        } else {
-            m |= 1L << MANTISSA_BITS;
-            e = biased - EXPONENT_BIAS;
-        }
-        if ((bits < 0) != (sign < 0)) {
-            m = -m;
-        }
+        long m = mantissaOf(value);
+        BigInteger b = BigInteger.valueOf(sign < 0 ? -m : m);
+        int e = exponentOf(value);
         BigInteger a = mantissa(sum);
-        BigInteger b = BigInteger.valueOf(m);
         int ea = sum.getExponent();
         int exponent = Math.min(ea, e);
         BigInteger total = a.shiftLeft(ea - exponent).add(b.shiftLeft(e - exponent));
@@ -56,8 +42,29 @@ public final class ExactSum {
 
     /** {@code value x count} rounded once to the nearest double, as the batch SQL's decimal product would be. */
     public static double times(double value, long count) {
-        BinarySum one = add(ZERO, value, 1);
-        return toDouble(mantissa(one).multiply(BigInteger.valueOf(count)), one.getExponent());
+        return toDouble(BigInteger.valueOf(mantissaOf(value)).multiply(BigInteger.valueOf(count)), exponentOf(value));
+    }
+
+    /** The signed integer m of a finite double {@code m x 2^exponentOf(value)}. */
+    private static long mantissaOf(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("not a finite number: " + value);
+        }
+        long bits = Double.doubleToRawLongBits(value);
+        long m = bits & ((1L << MANTISSA_BITS) - 1);
+        if (biasedExponent(bits) != 0) {
+            m |= 1L << MANTISSA_BITS; // normal: the implicit leading bit
+        }
+        return bits < 0 ? -m : m;
+    }
+
+    private static int exponentOf(double value) {
+        int biased = biasedExponent(Double.doubleToRawLongBits(value));
+        return (biased == 0 ? 1 : biased) - EXPONENT_BIAS; // subnormals share the smallest normal exponent
+    }
+
+    private static int biasedExponent(long bits) {
+        return (int) ((bits >>> MANTISSA_BITS) & 0x7ff);
     }
 
     private static double toDouble(BigInteger mantissa, int exponent) {
