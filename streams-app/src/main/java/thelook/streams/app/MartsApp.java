@@ -27,7 +27,7 @@ public final class MartsApp implements AutoCloseable {
 
     /** Starts the topology and waits until it runs; fails with the cause when it cannot. */
     public static MartsApp start(StreamsSettings settings, TopicSerdes serdes, int partitions, Duration timeout) {
-        var topology = TheLookTopology.build(settings.topics(), serdes, partitions);
+        var topology = TheLookTopology.build(settings.topics(), serdes, partitions, settings.stores());
         KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
         MartsApp app = new MartsApp(streams);
         CountDownLatch running = new CountDownLatch(1);

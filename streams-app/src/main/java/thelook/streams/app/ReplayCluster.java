@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import thelook.backfill.kafka.Topics;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedKafka;
+import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.TopicNames;
 
 /**
@@ -34,7 +35,7 @@ final class ReplayCluster implements AutoCloseable {
 
     /** What the cluster side needs to know; {@code bootstrapServers} null = start an embedded broker. */
     record Spec(String bootstrapServers, Path workDir, Path embeddedDataDir, String applicationId, TopicNames topics,
-                int partitions, int threads, long commitIntervalMs, Duration timeout, TopicSerdes topologySerdes) {}
+                int partitions, int threads, long commitIntervalMs, StoreKind stores, Duration timeout, TopicSerdes topologySerdes) {}
 
     /** {@code abandoned}: checked between the steps, so a replay whose input turned out bad stops early. */
     static ReplayCluster start(Spec spec, BooleanSupplier abandoned) throws ExecutionException, InterruptedException {
@@ -55,7 +56,8 @@ final class ReplayCluster implements AutoCloseable {
             Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
             stopIf(abandoned);
             StreamsSettings settings = new StreamsSettings(spec.applicationId(), bootstrap, spec.workDir().resolve("streams"),
-                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null);
+                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null,
+                    spec.stores());
             MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
             return new ReplayCluster(embedded, bootstrap, admin, app);
         } catch (RuntimeException | ExecutionException | InterruptedException e) {

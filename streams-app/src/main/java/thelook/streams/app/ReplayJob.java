@@ -28,6 +28,7 @@ import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.output.MartCsv;
+import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.StoreNames;
 import thelook.streams.topology.TheLookTopology;
 import thelook.streams.topology.TopicNames;
@@ -40,7 +41,7 @@ import thelook.streams.topology.TopicNames;
 public final class ReplayJob {
     /** What the job needs to be told. {@code bootstrapServers} null = the embedded broker. */
     public record Options(Path input, Path output, String bootstrapServers, Path stateDir, String topicPrefix,
-                          int partitions, int threads, long commitIntervalMs, OnError onError, Duration timeout,
+                          int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
                           RegistrySettings registry) {}
 
     /** What the job reports while it runs. */
@@ -92,7 +93,7 @@ public final class ReplayJob {
         String applicationId = "thelook-replay-" + runId;
         ReplayCluster.Spec spec = new ReplayCluster.Spec(options.bootstrapServers(), workDir,
                 options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
-                options.threads(), options.commitIntervalMs(), options.timeout(), registry.serdes(true));
+                options.threads(), options.commitIntervalMs(), options.stores(), options.timeout(), registry.serdes(true));
         try {
             // The embedded broker is this run's own, so it and the topology start while the CSVs are read
             // (once their headers are known to be good): a bad file still leaves nothing anywhere. A user's

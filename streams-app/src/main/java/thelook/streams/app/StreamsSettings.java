@@ -6,12 +6,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import thelook.streams.topology.BadRecordHandler;
+import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.TopicNames;
 import thelook.streams.topology.UnreadableRecordHandler;
 
 /** The Kafka Streams configuration of the marts topology, with the project's defaults. */
 public record StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, int threads,
-                              long commitIntervalMs, long cacheBytes, TopicNames topics, boolean brokerInProcess) {
+                              long commitIntervalMs, long cacheBytes, TopicNames topics, boolean brokerInProcess,
+                              StoreKind stores) {
 
     /** Kafka's exactly-once default: freshness first, for the live service. */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;

@@ -10,6 +10,7 @@ import thelook.schemas.TheLookTable;
 import thelook.streams.app.RegistrySettings;
 import thelook.streams.app.ReplayJob;
 import thelook.streams.app.StreamsSettings;
+import thelook.streams.topology.StoreKind;
 
 /** {@code replay --input DIR --output DIR}: a theLook CSV snapshot through Kafka and the topology into mart CSVs. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -40,6 +41,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Kafka Streams commit interval; a replay is a batch job, so it favours throughput over freshness (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
+    @Option(names = "--state-store", defaultValue = "memory", description = "Where the topology keeps its state: memory"
+            + " (default; faster, the heap holds all state, as a bounded replay allows) or rocksdb (on disk under --state-dir)."
+            + " Both log every store to a changelog topic.")
+    String stateStore;
+
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
     String onError;
 
@@ -62,11 +68,16 @@ final class ReplayCommand implements Callable<Integer> {
             case "skip" -> OnError.SKIP;
             default -> throw new IllegalArgumentException("--on-error must be fail or skip, not " + onError);
         };
+        StoreKind stores = switch (stateStore.toLowerCase(java.util.Locale.ROOT)) {
+            case "memory" -> StoreKind.MEMORY;
+            case "rocksdb" -> StoreKind.ROCKSDB;
+            default -> throw new IllegalArgumentException("--state-store must be memory or rocksdb, not " + stateStore);
+        };
         if (partitions < 1 || threads < 1) {
             throw new IllegalArgumentException("--partitions and --threads must be at least 1");
         }
         var options = new ReplayJob.Options(input, output, bootstrapServers, stateDir, topicPrefix, partitions, threads,
-                commitIntervalMs, mode, Duration.ofSeconds(timeoutSeconds),
+                commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds),
                 new RegistrySettings(schemaRegistryUrl, schemaRegistryConfig));
         ReplayJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {

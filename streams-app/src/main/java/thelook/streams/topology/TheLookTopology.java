@@ -11,6 +11,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import thelook.avro.CrossSellKey;
@@ -42,6 +43,7 @@ import thelook.streams.marts.CustomerMetricsMart;
 import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.staging.EventStaging;
 import thelook.streams.staging.ItemStaging;
+import thelook.streams.state.HashKeyValueStore;
 
 /**
  * The whole topology, one chain per concern (docs/architecture.md draws it). Records move between four
@@ -64,20 +66,25 @@ public final class TheLookTopology {
     private final TopicSerdes serdes;
     private final TopicSerdes internal;
     private final int partitions;
+    private final StoreKind stores;
     private final Serde<Long> key;
     private final StreamsBuilder builder = new StreamsBuilder();
 
-    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions) {
+    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores) {
         this.topics = topics;
         this.serdes = serdes;
         this.internal = serdes.internal();
         this.partitions = partitions;
+        this.stores = stores;
         this.key = serdes.longKey();
     }
 
-    /** @param partitions the partition count of the input topics; every repartition topic gets the same */
-    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions) {
-        return new TheLookTopology(topics, serdes, partitions).build();
+    /**
+     * @param partitions the partition count of the input topics; every repartition topic gets the same
+     * @param stores where state lives; the marts are the same either way
+     */
+    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores) {
+        return new TheLookTopology(topics, serdes, partitions, stores).build();
     }
 
     private Topology build() {
@@ -178,35 +185,54 @@ public final class TheLookTopology {
     }
 
     /**
-     * Stores whose keys are written about once (a staged event, a (user, session) count) are not cached:
-     * a cache cannot coalesce their writes and only costs a sorted map operation per access. The hot,
-     * rewritten ones (aggregates, mart rows, products, users) are.
+     * On RocksDB, stores whose keys are written about once (a staged event, a (user, session) count) are not
+     * cached: a cache cannot coalesce their writes and only costs a sorted map operation per access. The hot,
+     * rewritten ones (aggregates, mart rows, products, users) are. In memory nothing is cached: a cache
+     * saved fewer changelog writes than its own sorted map cost (docs/benchmarks.md).
+     * Ordered stores are the ones some step scans by key range (pairs of a product, view times of a user).
      */
     private void addStores() {
         Serde<Bytes> bytes = Serdes.Bytes();
         Serde<Long> count = Serdes.Long();
-        add(StoreNames.STAGED_EVENTS, key, internal.value(StagedEvent.class), false);
-        add(StoreNames.STAGED_ITEMS, key, internal.value(StagedItem.class), false);
-        add(StoreNames.STAGED_ORDERS, key, internal.value(StagedOrder.class), false);
-        add(StoreNames.PRODUCTS, key, internal.value(Product.class), true);
-        add(StoreNames.PRODUCT_ITEMS, bytes, internal.value(StagedItem.class), false);
-        add(StoreNames.PRODUCT_SESSIONS, bytes, count, false);
-        add(StoreNames.PRODUCT_AGGREGATES, key, internal.value(ProductAggregates.class), true);
-        add(StoreNames.PRODUCT_PERFORMANCE, key, internal.value(DimProductPerformance.class), true);
-        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, internal.value(FctCrossSellCandidates.class), true);
-        add(StoreNames.ORDER_ITEMS, bytes, internal.value(OrderItemChange.class), false);
-        add(StoreNames.USERS, key, count, true);
-        add(StoreNames.USER_AGGREGATES, key, internal.value(UserAggregates.class), true);
-        add(StoreNames.USER_SESSIONS, bytes, count, true); // a session's events arrive close together: coalesced
-        add(StoreNames.USER_EVENT_TIMES, bytes, count, false);
-        add(StoreNames.USER_ORDER_TIMES, bytes, count, false);
-        add(StoreNames.USER_PRODUCTS, bytes, internal.value(UserProductStats.class), true);
-        add(StoreNames.USER_VIEW_TIMES, bytes, count, false);
-        add(StoreNames.CUSTOMER_METRICS, key, internal.value(DimCustomerMetrics.class), true);
+        add(StoreNames.STAGED_EVENTS, key, internal.value(StagedEvent.class), Access.BY_KEY);
+        add(StoreNames.STAGED_ITEMS, key, internal.value(StagedItem.class), Access.BY_KEY);
+        add(StoreNames.STAGED_ORDERS, key, internal.value(StagedOrder.class), Access.BY_KEY);
+        add(StoreNames.PRODUCTS, key, internal.value(Product.class), Access.BY_KEY_CACHED);
+        add(StoreNames.PRODUCT_ITEMS, bytes, internal.value(StagedItem.class), Access.ORDERED);
+        add(StoreNames.PRODUCT_SESSIONS, bytes, count, Access.BY_KEY);
+        add(StoreNames.PRODUCT_AGGREGATES, key, internal.value(ProductAggregates.class), Access.BY_KEY_CACHED);
+        add(StoreNames.PRODUCT_PERFORMANCE, key, internal.value(DimProductPerformance.class), Access.BY_KEY_CACHED);
+        add(StoreNames.CROSS_SELL_CANDIDATES, bytes, internal.value(FctCrossSellCandidates.class), Access.ORDERED_CACHED);
+        add(StoreNames.ORDER_ITEMS, bytes, internal.value(OrderItemChange.class), Access.ORDERED);
+        add(StoreNames.USERS, key, count, Access.BY_KEY_CACHED);
+        add(StoreNames.USER_AGGREGATES, key, internal.value(UserAggregates.class), Access.BY_KEY_CACHED);
+        add(StoreNames.USER_SESSIONS, bytes, count, Access.BY_KEY_CACHED); // a session's events arrive close together: coalesced
+        add(StoreNames.USER_EVENT_TIMES, bytes, count, Access.ORDERED);
+        add(StoreNames.USER_ORDER_TIMES, bytes, count, Access.ORDERED);
+        add(StoreNames.USER_PRODUCTS, bytes, internal.value(UserProductStats.class), Access.ORDERED_CACHED);
+        add(StoreNames.USER_VIEW_TIMES, bytes, count, Access.ORDERED);
+        add(StoreNames.CUSTOMER_METRICS, key, internal.value(DimCustomerMetrics.class), Access.BY_KEY_CACHED);
     }
 
-    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean cached) {
-        StoreBuilder<?> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde);
+    private enum Access {
+        BY_KEY(false, false), BY_KEY_CACHED(false, true), ORDERED(true, false), ORDERED_CACHED(true, true);
+
+        final boolean ordered;
+        final boolean cachedOnRocksDb;
+
+        Access(boolean ordered, boolean cachedOnRocksDb) {
+            this.ordered = ordered;
+            this.cachedOnRocksDb = cachedOnRocksDb;
+        }
+    }
+
+    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, Access access) {
+        KeyValueBytesStoreSupplier supplier = switch (stores) {
+            case ROCKSDB -> Stores.persistentKeyValueStore(name);
+            case MEMORY -> access.ordered ? Stores.inMemoryKeyValueStore(name) : HashKeyValueStore.supplier(name);
+        };
+        StoreBuilder<?> store = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde);
+        boolean cached = stores == StoreKind.ROCKSDB && access.cachedOnRocksDb;
         builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());
     }
 }

@@ -19,6 +19,7 @@ import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.output.MartCsv;
+import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.StoreNames;
 import thelook.streams.topology.TheLookTopology;
 import thelook.streams.topology.TopicNames;
@@ -28,17 +29,26 @@ final class DriverHarness implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final Map<TheLookTable, TestInputTopic<Long, byte[]>> inputs = new EnumMap<>(TheLookTable.class);
 
+    /** The replay's default stores (in memory). */
     DriverHarness(Path stateDir) {
-        this(stateDir, TopicNames.defaults(), TestSerdes.REGISTRY);
+        this(stateDir, StoreKind.MEMORY);
+    }
+
+    DriverHarness(Path stateDir, StoreKind stores) {
+        this(stateDir, TopicNames.defaults(), TestSerdes.REGISTRY, stores);
     }
 
     DriverHarness(Path stateDir, TopicNames topics, TopicSerdes serdes) {
+        this(stateDir, topics, serdes, StoreKind.MEMORY);
+    }
+
+    DriverHarness(Path stateDir, TopicNames topics, TopicSerdes serdes, StoreKind stores) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "thelook-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(StreamsSettings.errorHandling(topics));
-        driver = new TopologyTestDriver(TheLookTopology.build(topics, serdes, 1), props);
+        driver = new TopologyTestDriver(TheLookTopology.build(topics, serdes, 1, stores), props);
         for (TheLookTable t : TheLookTopology.INPUTS) {
             inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
         }

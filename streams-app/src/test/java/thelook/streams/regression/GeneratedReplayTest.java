@@ -7,9 +7,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import thelook.backfill.generate.TheLookGenerator;
+import thelook.streams.topology.StoreKind;
 
-/** Generated theLook data through the topology (TopologyTestDriver) equals the batch oracle, in several delivery orders. */
+/**
+ * Generated theLook data through the topology (TopologyTestDriver) equals the batch oracle, in several delivery orders,
+ * with the state in memory (the replay's default) and on RocksDB (the service's).
+ */
 class GeneratedReplayTest {
     @TempDir
     static Path tmp;
@@ -23,24 +29,27 @@ class GeneratedReplayTest {
         replay = ReplayRecords.plan(input);
     }
 
-    @Test
-    void eventTimeOrderEqualsBatch() throws Exception {
-        assertEqualsBatch(replay, "in-order");
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void eventTimeOrderEqualsBatch(StoreKind stores) throws Exception {
+        assertEqualsBatch(replay, "in-order-" + stores, stores);
     }
 
     @Test
     void shuffledAcrossTopicsEqualsBatch() throws Exception {
-        assertEqualsBatch(ReplayRecords.shuffleAcrossTopics(replay, 11), "shuffled");
+        assertEqualsBatch(ReplayRecords.shuffleAcrossTopics(replay, 11), "shuffled", StoreKind.MEMORY);
     }
 
-    @Test
-    void shuffledWithDuplicatesEqualsBatch() throws Exception {
-        assertEqualsBatch(ReplayRecords.withDuplicates(ReplayRecords.shuffleAcrossTopics(replay, 23), 0.2, 5), "duplicated");
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void shuffledWithDuplicatesEqualsBatch(StoreKind stores) throws Exception {
+        assertEqualsBatch(ReplayRecords.withDuplicates(ReplayRecords.shuffleAcrossTopics(replay, 23), 0.2, 5),
+                "duplicated-" + stores, stores);
     }
 
-    private static void assertEqualsBatch(List<ReplayRecords.Raw> records, String name) throws Exception {
+    private static void assertEqualsBatch(List<ReplayRecords.Raw> records, String name, StoreKind stores) throws Exception {
         Path marts;
-        try (DriverHarness harness = new DriverHarness(tmp.resolve("state-" + name))) {
+        try (DriverHarness harness = new DriverHarness(tmp.resolve("state-" + name), stores)) {
             harness.pipe(records);
             marts = harness.writeMarts(tmp.resolve("marts-" + name));
         }
