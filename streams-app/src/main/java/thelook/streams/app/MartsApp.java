@@ -59,7 +59,7 @@ public final class MartsApp implements AutoCloseable {
     public void checkHealthy() {
         Throwable t = failure.get();
         if (t != null) {
-            throw new IllegalStateException("the marts topology stopped: " + rootMessage(t), t);
+            throw new IllegalStateException("the marts topology stopped: " + rootMessage(t) + heapHint(t), t);
         }
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
@@ -99,6 +99,17 @@ public final class MartsApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** State in memory is the replay's default, so running out of heap gets a way out in the message. */
+    static String heapHint(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return "; the heap cannot hold the topology's state: give the JVM more with -Xmx,"
+                        + " or keep the state on disk with --state-store rocksdb";
+            }
+        }
+        return "";
     }
 
     static String rootMessage(Throwable t) {
