@@ -51,6 +51,10 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
         // costs; to a broker in this JVM they cross nothing, and compressing cost a tenth of processing time.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), brokerInProcess ? "none" : "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+        // A stream thread writes to some fifty changelog, repartition and mart partitions at once; 16 KB
+        // batches filled before the linger ran out, so the broker took many small requests (256 KB: about
+        // 3 s less processing at 100,000 users). Each open batch reserves 256 KB of the 32 MB buffer.memory.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         return p;
     }
 }
