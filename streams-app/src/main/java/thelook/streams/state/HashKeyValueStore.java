@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * contract otherwise: the changelog wrapper around it logs every write, a restore replays the changelog
  * into it, and interactive queries may read it from other threads (so access is synchronized, and
  * {@link #all()} iterates over a copy). {@link #range} is refused: the topology asks only the sorted
- * stores for ranges (TheLookTopology says which).
+ * stores for ranges (TheLookTopology says which). Queries reach it through Kafka's store interfaces
+ * (interactive queries v1); it answers none of the typed v2 queries.
  */
 public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
