@@ -39,7 +39,10 @@ import thelook.streams.topology.TopicNames;
  * every record (consumer lag, not a timer).
  */
 public final class ReplayJob {
-    /** What the job needs to be told. {@code bootstrapServers} null = the embedded broker. */
+    /**
+     * What the job needs to be told. {@code bootstrapServers} null = the embedded broker; {@code stores} null =
+     * chosen from the input's size and the heap ({@link StateStoreChoice}).
+     */
     public record Options(Path input, Path output, String bootstrapServers, Path stateDir, String topicPrefix,
                           int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
                           RegistrySettings registry) {}
@@ -91,9 +94,15 @@ public final class ReplayJob {
         listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
         Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
         String applicationId = "thelook-replay-" + runId;
+        StoreKind stores = options.stores();
+        if (stores == null) {
+            StateStoreChoice choice = StateStoreChoice.forInput(options.input(), Runtime.getRuntime().maxMemory());
+            listener.info(choice.explain());
+            stores = choice.kind();
+        }
         ReplayCluster.Spec spec = new ReplayCluster.Spec(options.bootstrapServers(), workDir,
                 options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
-                options.threads(), options.commitIntervalMs(), options.stores(), options.timeout(), registry.serdes(true));
+                options.threads(), options.commitIntervalMs(), stores, options.timeout(), registry.serdes(true));
         try {
             // The embedded broker is this run's own, so it and the topology start while the CSVs are read
             // (once their headers are known to be good): a bad file still leaves nothing anywhere. A user's

@@ -41,9 +41,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Kafka Streams commit interval; a replay is a batch job, so it favours throughput over freshness (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
-    @Option(names = "--state-store", defaultValue = "memory", description = "Where the topology keeps its state: memory"
-            + " (default; faster, the heap holds all state, as a bounded replay allows) or rocksdb (on disk under --state-dir)."
-            + " Both log every store to a changelog topic.")
+    @Option(names = "--state-store", defaultValue = "auto", description = "Where the topology keeps its state: memory"
+            + " (faster; the heap holds all of it), rocksdb (on disk under --state-dir), or auto (default: memory when the"
+            + " heap is at least three times the size of the CSVs the marts read, else rocksdb; the choice is printed)."
+            + " All log every store to a changelog topic.")
     String stateStore;
 
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
@@ -69,9 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--on-error must be fail or skip, not " + onError);
         };
         StoreKind stores = switch (stateStore.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> null;
             case "memory" -> StoreKind.MEMORY;
             case "rocksdb" -> StoreKind.ROCKSDB;
-            default -> throw new IllegalArgumentException("--state-store must be memory or rocksdb, not " + stateStore);
+            default -> throw new IllegalArgumentException("--state-store must be auto, memory or rocksdb, not " + stateStore);
         };
         if (partitions < 1 || threads < 1) {
             throw new IllegalArgumentException("--partitions and --threads must be at least 1");

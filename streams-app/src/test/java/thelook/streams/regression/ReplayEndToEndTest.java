@@ -45,7 +45,7 @@ class ReplayEndToEndTest {
         Path input = tmp.resolve("input");
         new TheLookGenerator(1500, 42).writeCsv(input);
         Path output = tmp.resolve("marts");
-        var options = new ReplayJob.Options(input, output, null, null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2, 100, StoreKind.MEMORY,
+        var options = new ReplayJob.Options(input, output, null, null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2, 100, null, // state store: auto
                 OnError.FAIL, Duration.ofMinutes(5), RegistrySettings.inMemory());
 
         ReplayJob.Summary summary = new ReplayJob(options, new ReplayJob.Listener() {}).run();
