@@ -103,7 +103,7 @@ public final class MartsApp implements AutoCloseable {
 
     /** State in memory is the replay's default, so running out of heap gets a way out in the message. */
     static String heapHint(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = t; c != null; c = c.getCause()) { // getCause() is never the throwable itself
             if (c instanceof OutOfMemoryError) {
                 return "; the heap cannot hold the topology's state: give the JVM more with -Xmx,"
                         + " or keep the state on disk with --state-store rocksdb";
