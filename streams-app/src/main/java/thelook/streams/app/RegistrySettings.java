@@ -15,7 +15,7 @@ import thelook.schemas.registry.CachingSchemaRegistry;
 import thelook.schemas.registry.MockSchemaRegistry;
 import thelook.schemas.registry.RegistryConfig;
 import thelook.schemas.registry.SerdeSettings;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /**
  * Where the schemas go: {@code --schema-registry-url} plus any Confluent client settings

@@ -14,7 +14,7 @@ import thelook.backfill.kafka.Topics;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedKafka;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /**
  * The Kafka side of a replay, ready to take records: the broker (this run's embedded one, or the

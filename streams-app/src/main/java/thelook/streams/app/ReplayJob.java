@@ -29,9 +29,9 @@ import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.names.StoreNames;
 import thelook.streams.topology.TheLookTopology;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /**
  * CSV directory -> replay plan -> Kafka topics -> marts topology -> mart CSVs. Every input file is read

@@ -7,7 +7,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import thelook.streams.topology.BadRecordHandler;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 import thelook.streams.topology.UnreadableRecordHandler;
 
 /** The Kafka Streams configuration of the marts topology, with the project's defaults. */

@@ -13,8 +13,8 @@ import thelook.schemas.Micros;
 import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * int_order_items_enriched, second half, on the order partition: orders and their items meet, and

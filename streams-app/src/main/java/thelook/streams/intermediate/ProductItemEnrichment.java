@@ -15,9 +15,9 @@ import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.staging.ItemStaging;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.topology.BadRecordException;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.BadRecordException;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * int_order_items_enriched, first half, on the product partition: the products changelog and the

@@ -12,8 +12,8 @@ import thelook.schemas.Micros;
 import thelook.avro.internal.CrossSellViewState;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * fct_cross_sell_candidates, product side: a row per candidate pair with the product's columns (NULL

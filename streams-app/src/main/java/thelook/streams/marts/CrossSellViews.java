@@ -8,8 +8,8 @@ import thelook.avro.internal.CrossSellViewState;
 import thelook.avro.internal.UserProductStats;
 import thelook.streams.state.Counts;
 import thelook.streams.state.KeyBytes;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * The user side of fct_cross_sell_candidates. A (user, product) pair is a candidate while it has

@@ -15,8 +15,8 @@ import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * dim_customer_metrics: one row per row of users, built from the user's fixed-size aggregates. Sets

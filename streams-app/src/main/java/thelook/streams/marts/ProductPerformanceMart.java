@@ -13,8 +13,8 @@ import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.topology.Emit;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 
 /**
  * dim_product_performance: one row per row of products, built from the product row and its

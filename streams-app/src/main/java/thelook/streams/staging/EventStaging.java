@@ -1,6 +1,6 @@
 package thelook.streams.staging;
 
-import thelook.streams.topology.BadRecordException;
+import thelook.streams.flow.BadRecordException;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,7 +11,7 @@ import thelook.schemas.Micros;
 import thelook.streams.state.StoreWrites;
 import thelook.avro.internal.EventDelta;
 import thelook.avro.internal.StagedEvent;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.names.StoreNames;
 
 /**
  * stg_events: reads the events topic as a changelog (latest value per event id, tombstone = delete),

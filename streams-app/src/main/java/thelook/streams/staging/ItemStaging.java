@@ -1,6 +1,6 @@
 package thelook.streams.staging;
 
-import thelook.streams.topology.BadRecordException;
+import thelook.streams.flow.BadRecordException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -8,7 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.OrderItem;
 import thelook.avro.internal.ItemChange;
 import thelook.avro.internal.StagedItem;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.names.StoreNames;
 
 /**
  * stg_order_items: the item changelog turned into changes routed by product_id. Each change of an item

@@ -1,5 +1,6 @@
 package thelook.streams.topology;
 
+import thelook.streams.flow.BadRecordException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;

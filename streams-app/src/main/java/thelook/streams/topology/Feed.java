@@ -1,5 +1,7 @@
 package thelook.streams.topology;
 
+import thelook.streams.flow.BadRecordException;
+import thelook.streams.flow.Emit;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -1,5 +1,7 @@
 package thelook.streams.topology;
 
+import thelook.streams.names.StoreNames;
+import thelook.streams.names.TopicNames;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import thelook.avro.OrderItem;
 import thelook.schemas.TheLookTable;
 import thelook.avro.User;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /** Records the topology cannot use go to the DLQ with the reason in headers; the rest is processed. */
 class DeadLetterTest {

@@ -20,9 +20,9 @@ import thelook.schemas.TopicSerdes;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.topology.StoreNames;
+import thelook.streams.names.StoreNames;
 import thelook.streams.topology.TheLookTopology;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /** The topology on TopologyTestDriver: pipe raw input records, then write the three mart stores as CSVs. */
 final class DriverHarness implements AutoCloseable {

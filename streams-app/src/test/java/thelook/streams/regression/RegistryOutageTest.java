@@ -20,7 +20,7 @@ import thelook.schemas.registry.SerdeSettings;
 import thelook.schemas.testing.ApicurioRegistry;
 import thelook.schemas.testing.RegistryProxy;
 import thelook.streams.app.RegistrySettings;
-import thelook.streams.topology.TopicNames;
+import thelook.streams.names.TopicNames;
 
 /**
  * The registry goes away mid-stream (connections refused) while the topology meets schema ids it has not

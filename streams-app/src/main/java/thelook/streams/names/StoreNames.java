@@ -1,6 +1,6 @@
-package thelook.streams.topology;
+package thelook.streams.names;
 
-/** Names of the topology's state stores. The three mart stores are the ones served to queries. */
+/** Names of the topology's state stores (every layer and the serving side may read this package; it reads none of them). The three mart stores are the ones served to queries. */
 public final class StoreNames {
     // marts (interactive queries read these)
     public static final String CUSTOMER_METRICS = "customer-metrics";

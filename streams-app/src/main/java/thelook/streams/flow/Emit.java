@@ -1,4 +1,4 @@
-package thelook.streams.topology;
+package thelook.streams.flow;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,4 +1,4 @@
-package thelook.streams.topology;
+package thelook.streams.names;
 
 /** The project's topic names under one prefix (default {@code thelook.}). */
 public record TopicNames(String prefix) {
