@@ -22,16 +22,22 @@ public final class TopicWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Serializer<Long> keySerializer;
 
-    public TopicWriter(String bootstrapServers, TopicSerdes serdes, Map<String, Object> overrides) {
+    /**
+     * @param clientConfig bootstrap servers and the user's client settings (security, tuning); they win over
+     *                     this writer's tuning, but not over idempotence and acks=all, which keep each key's
+     *                     versions in order and every acknowledged record written
+     * @param overrides    the caller's own tuning, e.g. no compression towards a broker in the same JVM
+     */
+    public TopicWriter(Map<String, Object> clientConfig, TopicSerdes serdes, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "thelook-backfill");
+        config.putAll(clientConfig);
         config.putAll(overrides);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.keySerializer = serdes.longKey().serializer();
     }

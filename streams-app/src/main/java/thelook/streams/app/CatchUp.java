@@ -29,11 +29,11 @@ public final class CatchUp {
     private final Admin admin;
     private final String applicationId;
     private final List<String> inputTopics;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
 
-    public CatchUp(Admin admin, String bootstrapServers, String applicationId, List<String> inputTopics) {
+    public CatchUp(Admin admin, KafkaClients clients, String applicationId, List<String> inputTopics) {
         this.admin = admin;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
         this.applicationId = applicationId;
         this.inputTopics = inputTopics;
     }
@@ -107,10 +107,9 @@ public final class CatchUp {
         if (positions.isEmpty()) {
             return List.of();
         }
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = clients.config();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(positions.keySet());
             positions.forEach(consumer::seek);

@@ -9,7 +9,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import thelook.backfill.kafka.Topics;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedKafka;
@@ -22,19 +21,19 @@ import thelook.streams.names.TopicNames;
  */
 final class ReplayCluster implements AutoCloseable {
     private final EmbeddedKafka embedded;
-    private final String bootstrap;
+    private final KafkaClients clients;
     private final Admin admin;
     private final MartsApp app;
 
-    private ReplayCluster(EmbeddedKafka embedded, String bootstrap, Admin admin, MartsApp app) {
+    private ReplayCluster(EmbeddedKafka embedded, KafkaClients clients, Admin admin, MartsApp app) {
         this.embedded = embedded;
-        this.bootstrap = bootstrap;
+        this.clients = clients;
         this.admin = admin;
         this.app = app;
     }
 
-    /** What the cluster side needs to know; {@code bootstrapServers} null = start an embedded broker. */
-    record Spec(String bootstrapServers, Path workDir, Path embeddedDataDir, String applicationId, TopicNames topics,
+    /** What the cluster side needs to know; no bootstrap servers in {@code clients} = start an embedded broker. */
+    record Spec(KafkaClients clients, Path workDir, Path embeddedDataDir, String applicationId, TopicNames topics,
                 int partitions, int threads, long commitIntervalMs, StoreKind stores, Duration timeout, TopicSerdes topologySerdes) {}
 
     /** {@code abandoned}: checked between the steps, so a replay whose input turned out bad stops early. */
@@ -42,24 +41,24 @@ final class ReplayCluster implements AutoCloseable {
         EmbeddedKafka embedded = null;
         Admin admin = null;
         try {
-            String bootstrap = spec.bootstrapServers();
-            if (bootstrap == null) {
+            KafkaClients clients = spec.clients();
+            if (clients.bootstrapServers() == null) {
                 embedded = EmbeddedKafka.start(spec.embeddedDataDir());
-                bootstrap = embedded.bootstrapServers();
+                clients = clients.withBootstrap(embedded.bootstrapServers());
             }
             stopIf(abandoned);
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+            admin = clients.admin();
             List<String> inputTopics = Topics.inputTopics(spec.topics().prefix());
             requireEmptyInputs(admin, inputTopics);
             Topics.ensure(admin, inputTopics, spec.partitions(), Topics.COMPACTED);
             Topics.ensure(admin, spec.topics().marts(), spec.partitions(), Topics.COMPACTED);
             Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
             stopIf(abandoned);
-            StreamsSettings settings = new StreamsSettings(spec.applicationId(), bootstrap, spec.workDir().resolve("streams"),
-                    spec.threads(), spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null,
-                    spec.stores());
+            StreamsSettings settings = new StreamsSettings(spec.applicationId(), clients, spec.workDir().resolve("streams"),
+                    spec.threads(), 0, spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null,
+                    spec.stores(), null);
             MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
-            return new ReplayCluster(embedded, bootstrap, admin, app);
+            return new ReplayCluster(embedded, clients, admin, app);
         } catch (RuntimeException | ExecutionException | InterruptedException e) {
             closeAll(null, admin, embedded);
             throw e;
@@ -72,8 +71,8 @@ final class ReplayCluster implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
-        return bootstrap;
+    KafkaClients clients() {
+        return clients;
     }
 
     /** The broker runs in this JVM: records cross no network, so compressing them only costs CPU. */

@@ -40,10 +40,10 @@ import thelook.streams.names.TopicNames;
  */
 public final class ReplayJob {
     /**
-     * What the job needs to be told. {@code bootstrapServers} null = the embedded broker; {@code stores} null =
+     * What the job needs to be told. {@code clients.bootstrapServers()} null = the embedded broker; {@code stores} null =
      * chosen from the input's size and the heap ({@link StateStoreChoice}).
      */
-    public record Options(Path input, Path output, String bootstrapServers, Path stateDir, String topicPrefix,
+    public record Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix,
                           int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
                           RegistrySettings registry) {}
 
@@ -75,10 +75,14 @@ public final class ReplayJob {
         this.listener = listener;
     }
 
+    private boolean embedded() {
+        return options.clients().bootstrapServers() == null;
+    }
+
     public Summary run() throws Exception {
         long started = System.nanoTime();
         TopicNames topics = new TopicNames(options.topicPrefix());
-        RegistrySettings registry = options.registry().resolve(options.bootstrapServers() == null, "replay-" + runId);
+        RegistrySettings registry = options.registry().resolve(embedded(), "replay-" + runId);
         try {
             return run(topics, registry, started);
         } finally {
@@ -100,14 +104,14 @@ public final class ReplayJob {
             listener.info(choice.explain());
             stores = choice.kind();
         }
-        ReplayCluster.Spec spec = new ReplayCluster.Spec(options.bootstrapServers(), workDir,
+        ReplayCluster.Spec spec = new ReplayCluster.Spec(options.clients(), workDir,
                 options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
                 options.threads(), options.commitIntervalMs(), stores, options.timeout(), registry.serdes(true));
         try {
             // The embedded broker is this run's own, so it and the topology start while the CSVs are read
             // (once their headers are known to be good): a bad file still leaves nothing anywhere. A user's
             // cluster is touched only once every file is good.
-            boolean startEarly = options.bootstrapServers() == null;
+            boolean startEarly = embedded();
             AtomicReference<CompletableFuture<ReplayCluster>> early = new AtomicReference<>();
             AtomicBoolean abandoned = new AtomicBoolean();
             listener.phase(startEarly ? "Reading CSVs (Kafka and the topology start meanwhile)" : "Reading CSVs", -1);
@@ -190,7 +194,7 @@ public final class ReplayJob {
         long produced;
         Map<String, Object> producerOverrides = cluster.brokerInProcess()
                 ? Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none") : Map.of();
-        try (TopicWriter writer = new TopicWriter(cluster.bootstrap(), serdes, producerOverrides)) {
+        try (TopicWriter writer = new TopicWriter(cluster.clients().config(), serdes, producerOverrides)) {
             produced = writer.write(plan, options.topicPrefix(), done -> {
                 listener.progress(done);
                 if (done % 500_000 == 0) {
@@ -198,7 +202,7 @@ public final class ReplayJob {
                 }
             });
         }
-        awaitCaughtUp(app, new CatchUp(admin, cluster.bootstrap(), applicationId, readTopics), toProcess);
+        awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess);
         Map<String, Long> rows = new java.util.LinkedHashMap<>();
         Files.createDirectories(options.output());
         rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(options.output(),

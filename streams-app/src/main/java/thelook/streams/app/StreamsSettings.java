@@ -10,10 +10,16 @@ import thelook.streams.topology.StoreKind;
 import thelook.streams.names.TopicNames;
 import thelook.streams.topology.UnreadableRecordHandler;
 
-/** The Kafka Streams configuration of the marts topology, with the project's defaults. */
-public record StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, int threads,
+/**
+ * The Kafka Streams configuration of the marts topology, with the project's defaults.
+ *
+ * @param clients          bootstrap servers and the user's client settings, passed to every client Streams makes
+ * @param standbyReplicas  warm copies of each task's state on other instances (fail-over without a full restore)
+ * @param applicationServer {@code host:port} other instances reach this one at (interactive queries), or null
+ */
+public record StreamsSettings(String applicationId, KafkaClients clients, Path stateDir, int threads, int standbyReplicas,
                               long commitIntervalMs, long cacheBytes, TopicNames topics, boolean brokerInProcess,
-                              StoreKind stores) {
+                              StoreKind stores, String applicationServer) {
 
     /** Kafka's exactly-once default: freshness first, for the live service. */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
@@ -34,10 +40,13 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
     public Properties toProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        if (applicationServer != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1); // the cluster's default
@@ -55,6 +64,9 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
         // batches filled before the linger ran out, so the broker took many small requests (256 KB: about
         // 3 s less processing at 100,000 users). Each open batch reserves 256 KB of the 32 MB buffer.memory.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // The user's client settings (security above all) reach every client Streams makes: a plain key
+        // applies to its producers, consumers and admin alike. They come last, so a user may also retune.
+        p.putAll(clients.config());
         return p;
     }
 }

@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import thelook.backfill.csv.OnError;
-import thelook.schemas.TheLookTable;
-import thelook.streams.app.RegistrySettings;
 import thelook.streams.app.ReplayJob;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.topology.StoreKind;
@@ -22,14 +21,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv, fct_cross_sell_candidates.csv.")
     Path output;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka to use; default: an embedded single-node broker.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--state-dir", description = "Where Kafka Streams state (and the embedded broker's data) lives; default: a temp dir removed at exit.")
     Path stateDir;
-
-    @Option(names = "--topic-prefix", defaultValue = TheLookTable.DEFAULT_TOPIC_PREFIX, description = "Prefix of every topic (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the topics this replay creates (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -50,15 +46,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
     String onError;
 
-    @Option(names = "--schema-registry-url", description = "Confluent-compatible Schema Registry URL(s), comma-separated;"
-            + " default with the embedded broker: an in-memory registry. Required with --bootstrap-servers.")
-    String schemaRegistryUrl;
-
-    @Option(names = "--schema-registry-config", paramLabel = "KEY=VALUE", description = "A Confluent registry client or"
-            + " serde setting, e.g. basic.auth.user.info=KEY:SECRET, bearer.auth.token=T, auto.register.schemas=false,"
-            + " value.subject.name.strategy=RecordNameStrategy, max.retries=3. Repeatable.")
-    java.util.Map<String, String> schemaRegistryConfig = new java.util.LinkedHashMap<>();
-
     @Option(names = "--timeout-s", defaultValue = "3600", description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -78,9 +65,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (partitions < 1 || threads < 1) {
             throw new IllegalArgumentException("--partitions and --threads must be at least 1");
         }
-        var options = new ReplayJob.Options(input, output, bootstrapServers, stateDir, topicPrefix, partitions, threads,
+        var options = new ReplayJob.Options(input, output, kafka.clients(), stateDir, kafka.topicPrefix, partitions, threads,
                 commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds),
-                new RegistrySettings(schemaRegistryUrl, schemaRegistryConfig));
+                kafka.registry());
         ReplayJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             summary = new ReplayJob(options, listener).run();
@@ -92,7 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
             System.out.printf("  %,d malformed input rows were skipped%n", summary.skippedRows());
         }
         if (summary.deadLetters() > 0) {
-            System.out.printf("  %,d records went to the dead-letter topic %sdlq%n", summary.deadLetters(), topicPrefix);
+            System.out.printf("  %,d records went to the dead-letter topic %sdlq%n", summary.deadLetters(), kafka.topicPrefix);
         }
         System.out.println("marts written to " + output.toAbsolutePath());
         return 0;

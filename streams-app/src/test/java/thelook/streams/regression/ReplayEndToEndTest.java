@@ -22,6 +22,7 @@ import thelook.schemas.registry.RegistryAvroDeserializer;
 import thelook.schemas.registry.RegistryUnavailableException;
 import thelook.schemas.registry.SchemaRegistry;
 import thelook.schemas.testing.ApicurioRegistry;
+import thelook.streams.app.KafkaClients;
 import thelook.streams.app.RegistrySettings;
 import org.junit.jupiter.api.io.TempDir;
 import thelook.backfill.csv.OnError;
@@ -45,7 +46,7 @@ class ReplayEndToEndTest {
         Path input = tmp.resolve("input");
         new TheLookGenerator(1500, 42).writeCsv(input);
         Path output = tmp.resolve("marts");
-        var options = new ReplayJob.Options(input, output, null, null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2, 100, null, // state store: auto
+        var options = new ReplayJob.Options(input, output, new KafkaClients(null, Map.of()), null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2, 100, null, // state store: auto
                 OnError.FAIL, Duration.ofMinutes(5), RegistrySettings.inMemory());
 
         ReplayJob.Summary summary = new ReplayJob(options, new ReplayJob.Listener() {}).run();
@@ -64,7 +65,7 @@ class ReplayEndToEndTest {
         String prefix = "team-" + UUID.randomUUID().toString().substring(0, 6) + ".";
         var registry = new RegistrySettings(ApicurioRegistry.shared().url(), Map.of());
         try (EmbeddedKafka cluster = EmbeddedKafka.start(null)) { // stands in for an external cluster
-            var options = new ReplayJob.Options(input, tmp.resolve("out"), cluster.bootstrapServers(), tmp.resolve("state"),
+            var options = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients(cluster.bootstrapServers(), Map.of()), tmp.resolve("state"),
                     prefix, 3, 1, 100, StoreKind.ROCKSDB, OnError.FAIL, Duration.ofMinutes(5), registry);
             ReplayJob.Summary summary = new ReplayJob(options, new ReplayJob.Listener() {}).run();
             assertThat(summary.rowsPerMart()).containsEntry("dim_customer_metrics", 200L);
@@ -90,13 +91,13 @@ class ReplayEndToEndTest {
     void aClusterWithoutARegistryOrARegistryThatIsAwayFailsAtOnceNamingIt() throws Exception {
         Path input = tmp.resolve("tiny");
         new TheLookGenerator(20, 1).writeCsv(input);
-        var noRegistry = new ReplayJob.Options(input, tmp.resolve("out"), "localhost:1", null, "x.", 1, 1, 100, StoreKind.MEMORY,
+        var noRegistry = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients("localhost:1", Map.of()), null, "x.", 1, 1, 100, StoreKind.MEMORY,
                 OnError.FAIL, Duration.ofMinutes(1), RegistrySettings.inMemory());
         assertThatThrownBy(() -> new ReplayJob(noRegistry, new ReplayJob.Listener() {}).run())
                 .hasMessageContaining("--bootstrap-servers needs --schema-registry-url");
 
         String away = "http://localhost:" + ApicurioRegistry.freePort();
-        var registryAway = new ReplayJob.Options(input, tmp.resolve("out"), null, null, "x.", 1, 1, 100, StoreKind.MEMORY, OnError.FAIL,
+        var registryAway = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients(null, Map.of()), null, "x.", 1, 1, 100, StoreKind.MEMORY, OnError.FAIL,
                 Duration.ofMinutes(1), new RegistrySettings(away, Map.of("max.retries", "2", "retries.wait.ms", "50")));
         long started = System.nanoTime();
         assertThatThrownBy(() -> new ReplayJob(registryAway, new ReplayJob.Listener() {}).run())

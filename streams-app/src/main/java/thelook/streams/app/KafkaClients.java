@@ -1,0 +1,97 @@
+package thelook.streams.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The one way every command builds its Kafka clients: the bootstrap servers plus the user's client
+ * settings ({@code --kafka-config KEY=VALUE}, {@code --kafka-config-file FILE}), handed unchanged to
+ * every producer, consumer, admin and Kafka Streams client, so SASL_SSL, mTLS or any other security
+ * setup is configured once. Settings a component needs for correctness (idempotence, isolation
+ * level) are applied on top by that component; the user's settings win over its mere defaults.
+ *
+ * @param bootstrapServers where the cluster is
+ * @param settings         the user's client settings, file first, then the repeatable options
+ */
+public record KafkaClients(String bootstrapServers, Map<String, String> settings) {
+    private static final String[] SECRET_WORDS = {"password", "secret", "jaas", "token", "key", "credential"};
+
+    public KafkaClients {
+        settings = Map.copyOf(settings);
+    }
+
+    /** Reads {@code file} (a Java properties file, as Kafka's own tools take) and lays {@code options} over it. */
+    public static KafkaClients of(String bootstrapServers, Path file, Map<String, String> options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--kafka-config-file " + file + ": no such file");
+            }
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--kafka-config-file " + file + ": cannot read it: " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        }
+        if (options != null) {
+            settings.putAll(options);
+        }
+        String fromSettings = settings.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        return new KafkaClients(bootstrapServers != null ? bootstrapServers : fromSettings, settings);
+    }
+
+    public KafkaClients withBootstrap(String bootstrap) {
+        return new KafkaClients(bootstrap, settings);
+    }
+
+    /** Bootstrap servers and the user's settings: the base of every client's configuration. */
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>(settings);
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return c;
+    }
+
+    /** {@code defaults} under the user's settings: a component's tuning that a user may override. */
+    public Map<String, Object> config(Map<String, Object> defaults) {
+        Map<String, Object> c = new LinkedHashMap<>(defaults);
+        c.putAll(config());
+        return c;
+    }
+
+    public Admin admin() {
+        return Admin.create(config());
+    }
+
+    /** The settings as printed: values of anything that could hold a secret are masked. */
+    public String describe() {
+        Map<String, String> shown = new TreeMap<>();
+        settings.forEach((k, v) -> shown.put(k, secret(k) ? "*****" : v));
+        return bootstrapServers + (shown.isEmpty() ? "" : " " + shown);
+    }
+
+    static boolean secret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        for (String w : SECRET_WORDS) {
+            if (k.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() { // records print their components; never print a secret by accident
+        return "KafkaClients[" + describe() + "]";
+    }
+}
