@@ -51,6 +51,10 @@ public record KafkaClients(String bootstrapServers, Map<String, String> settings
         return new KafkaClients(bootstrapServers != null ? bootstrapServers : fromSettings, settings);
     }
 
+    public boolean hasBootstrap() {
+        return bootstrapServers != null && !bootstrapServers.isBlank();
+    }
+
     public KafkaClients withBootstrap(String bootstrap) {
         return new KafkaClients(bootstrap, settings);
     }

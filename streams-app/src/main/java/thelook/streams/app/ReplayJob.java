@@ -47,17 +47,6 @@ public final class ReplayJob {
                           int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
                           RegistrySettings registry) {}
 
-    /** What the job reports while it runs. */
-    public interface Listener {
-        default void planned(ReplayPlan plan) {}
-
-        default void phase(String name, long total) {}
-
-        default void progress(long done) {}
-
-        default void info(String message) {}
-    }
-
     /** The outcome: records replayed, rows per mart, rows skipped, DLQ entries, seconds. */
     public record Summary(long records, Map<String, Long> rowsPerMart, long skippedRows, long deadLetters,
                           double seconds) {
@@ -67,10 +56,10 @@ public final class ReplayJob {
     }
 
     private final Options options;
-    private final Listener listener;
+    private final JobListener listener;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
-    public ReplayJob(Options options, Listener listener) {
+    public ReplayJob(Options options, JobListener listener) {
         this.options = options;
         this.listener = listener;
     }

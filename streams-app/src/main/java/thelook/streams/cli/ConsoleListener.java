@@ -5,11 +5,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import thelook.streams.app.JobListener;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.streams.app.ReplayJob;
 
 /** Reports a replay: a progress bar on a terminal, a line every few seconds otherwise (logs, CI). */
-final class ConsoleListener implements ReplayJob.Listener, AutoCloseable {
+final class ConsoleListener implements JobListener, AutoCloseable {
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
     private ProgressBar bar;

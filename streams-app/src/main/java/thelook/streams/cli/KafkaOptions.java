@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import thelook.schemas.TheLookTable;
 import thelook.streams.app.KafkaClients;
 import thelook.streams.app.RegistrySettings;
+import thelook.streams.names.TopicNames;
 
 /** Where Kafka and the Schema Registry are, and how to talk to them: the same options on every command. */
 final class KafkaOptions {
@@ -37,6 +38,10 @@ final class KafkaOptions {
 
     KafkaClients clients() {
         return KafkaClients.of(bootstrapServers, kafkaConfigFile, kafkaConfig);
+    }
+
+    TopicNames topicNames() {
+        return new TopicNames(topicPrefix);
     }
 
     RegistrySettings registry() {

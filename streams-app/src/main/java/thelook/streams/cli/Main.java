@@ -7,7 +7,7 @@ import thelook.schemas.AvroTrust;
 /** {@code java -jar thelook-streams.jar <command>}: the entry point of the service's jobs. */
 @Command(name = "thelook-streams", mixinStandardHelpOptions = true, version = "thelook-streams 0.1.0",
         description = "theLook analytics marts kept fresh by Kafka Streams.",
-        subcommands = {ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -51,11 +51,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OnError mode = switch (onError.toLowerCase(java.util.Locale.ROOT)) {
-            case "fail" -> OnError.FAIL;
-            case "skip" -> OnError.SKIP;
-            default -> throw new IllegalArgumentException("--on-error must be fail or skip, not " + onError);
-        };
+        OnError mode = Cli.onError(onError);
         StoreKind stores = switch (stateStore.toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> null;
             case "memory" -> StoreKind.MEMORY;

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
+import thelook.streams.app.JobListener;
 import thelook.avro.DimCustomerMetrics;
 import thelook.schemas.registry.CachingSchemaRegistry;
 import thelook.schemas.registry.CompatibilityLevel;
@@ -49,7 +50,7 @@ class ReplayEndToEndTest {
         var options = new ReplayJob.Options(input, output, new KafkaClients(null, Map.of()), null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2, 100, null, // state store: auto
                 OnError.FAIL, Duration.ofMinutes(5), RegistrySettings.inMemory());
 
-        ReplayJob.Summary summary = new ReplayJob(options, new ReplayJob.Listener() {}).run();
+        ReplayJob.Summary summary = new ReplayJob(options, new JobListener() {}).run();
 
         assertThat(summary.rowsPerMart()).containsEntry("dim_customer_metrics", 1500L);
         assertThat(summary.deadLetters()).isZero();
@@ -67,7 +68,7 @@ class ReplayEndToEndTest {
         try (EmbeddedKafka cluster = EmbeddedKafka.start(null)) { // stands in for an external cluster
             var options = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients(cluster.bootstrapServers(), Map.of()), tmp.resolve("state"),
                     prefix, 3, 1, 100, StoreKind.ROCKSDB, OnError.FAIL, Duration.ofMinutes(5), registry);
-            ReplayJob.Summary summary = new ReplayJob(options, new ReplayJob.Listener() {}).run();
+            ReplayJob.Summary summary = new ReplayJob(options, new JobListener() {}).run();
             assertThat(summary.rowsPerMart()).containsEntry("dim_customer_metrics", 200L);
             MartComparison.Result result = MartComparison.compare(input, tmp.resolve("out"));
             assertThat(result.differences()).as(result.toString()).isEmpty();
@@ -81,7 +82,7 @@ class ReplayEndToEndTest {
                     assertThat(((GenericRecord) row).getSchema().getName()).isEqualTo("DimCustomerMetrics"));
             assertThat(readAll(cluster.bootstrapServers(), prefix + "users", client)).hasSize(200);
 
-            assertThatThrownBy(() -> new ReplayJob(options, new ReplayJob.Listener() {}).run())
+            assertThatThrownBy(() -> new ReplayJob(options, new JobListener() {}).run())
                     .hasMessageContaining(prefix + "products already holds records")
                     .hasMessageContaining("--topic-prefix");
         }
@@ -93,14 +94,14 @@ class ReplayEndToEndTest {
         new TheLookGenerator(20, 1).writeCsv(input);
         var noRegistry = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients("localhost:1", Map.of()), null, "x.", 1, 1, 100, StoreKind.MEMORY,
                 OnError.FAIL, Duration.ofMinutes(1), RegistrySettings.inMemory());
-        assertThatThrownBy(() -> new ReplayJob(noRegistry, new ReplayJob.Listener() {}).run())
+        assertThatThrownBy(() -> new ReplayJob(noRegistry, new JobListener() {}).run())
                 .hasMessageContaining("--bootstrap-servers needs --schema-registry-url");
 
         String away = "http://localhost:" + ApicurioRegistry.freePort();
         var registryAway = new ReplayJob.Options(input, tmp.resolve("out"), new KafkaClients(null, Map.of()), null, "x.", 1, 1, 100, StoreKind.MEMORY, OnError.FAIL,
                 Duration.ofMinutes(1), new RegistrySettings(away, Map.of("max.retries", "2", "retries.wait.ms", "50")));
         long started = System.nanoTime();
-        assertThatThrownBy(() -> new ReplayJob(registryAway, new ReplayJob.Listener() {}).run())
+        assertThatThrownBy(() -> new ReplayJob(registryAway, new JobListener() {}).run())
                 .isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining(away).hasMessageContaining("3 attempt(s)");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));

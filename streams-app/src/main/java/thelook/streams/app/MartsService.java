@@ -1,0 +1,193 @@
+package thelook.streams.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import thelook.backfill.csv.OnError;
+import thelook.backfill.plan.ReplayPlan;
+import thelook.schemas.TopicSerdes;
+import thelook.streams.embedded.EmbeddedRegistry;
+import thelook.streams.embedded.PersistentKafka;
+import thelook.streams.names.TopicNames;
+import thelook.streams.topology.StoreKind;
+import thelook.streams.topology.TheLookTopology;
+
+/**
+ * {@code run}: the marts topology as a long-running service. A stable application id and a persistent
+ * state directory make a restart resume from the committed offsets and the local state instead of
+ * reprocessing history. Without a cluster it brings its own: a persistent single-node broker on a fixed
+ * port and the registry over HTTP, both under the state directory, reachable by other processes.
+ */
+public final class MartsService implements AutoCloseable {
+    /**
+     * @param clients        no bootstrap servers = the embedded broker
+     * @param partitions     {@code --partitions}, or null: the existing topics' count, else the default
+     * @param input          a CSV directory to backfill before serving, or null
+     */
+    public record Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
+                          StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
+                          int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout) {}
+
+    private final Options options;
+    private final JobListener listener;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private PersistentKafka kafka;
+    private EmbeddedRegistry embeddedRegistry;
+    private KafkaClients clients;
+    private Admin admin;
+    private MartsApp app;
+    private CatchUp catchUp;
+    private List<String> inputTopics;
+
+    private MartsService(Options options, JobListener listener) {
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** Starts everything, backfills {@code --input} if given, and returns once the topology runs. */
+    public static MartsService start(Options options, JobListener listener) {
+        MartsService service = new MartsService(options, listener);
+        try {
+            service.startAll();
+            return service;
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        clients = options.clients();
+        RegistrySettings registry = options.registry();
+        boolean embedded = clients.bootstrapServers() == null;
+        if (embedded) {
+            listener.phase("Starting the embedded Kafka", -1);
+            kafka = PersistentKafka.start(options.stateDir().resolve("kafka"), options.embeddedKafkaPort(), options.startTimeout());
+            clients = clients.withBootstrap(kafka.bootstrapServers());
+            if (registry.url() == null) {
+                embeddedRegistry = EmbeddedRegistry.start(options.stateDir().resolve("kafka").resolve("schema-registry.jsonl"),
+                        options.embeddedRegistryPort());
+                registry = new RegistrySettings(embeddedRegistry.url(), registry.config());
+            }
+        }
+        registry = registry.resolve(false, null);
+        listener.phase("Checking the schema registry", -1);
+        TopicSerdes serdes = registry.serdes(false);
+        serdes.prepareSubjects(RegistrySettings.projectTopics(options.topics()));
+        admin = clients.admin();
+        int partitions = ServiceTopics.ensure(admin, options.topics(), options.partitions());
+        listener.info("Kafka:           " + clients.describe() + (embedded ? " (embedded, data in "
+                + options.stateDir().resolve("kafka").toAbsolutePath() + ")" : ""));
+        listener.info("Schema Registry: " + registry.url() + (embeddedRegistry != null ? " (embedded)" : ""));
+        listener.info("topics:          " + options.topics().prefix() + "* with " + partitions + " partitions");
+        if (options.input() != null) {
+            backfill(serdes);
+        }
+        listener.phase("Starting the topology (restoring local state if any)", -1);
+        StreamsSettings settings = new StreamsSettings(options.applicationId(), clients, options.stateDir().resolve("streams"),
+                options.threads(), options.standbyReplicas(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES,
+                options.topics(), false, options.stores(), null);
+        app = MartsApp.start(settings, registry.serdes(true), partitions, options.startTimeout());
+        inputTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topics().prefix())).toList();
+        catchUp = new CatchUp(admin, clients, options.applicationId(), inputTopics);
+        listener.info("application id:  " + options.applicationId() + ", state in "
+                + options.stateDir().resolve("streams").toAbsolutePath() + " (" + options.stores().name().toLowerCase() + ")");
+    }
+
+    private void backfill(TopicSerdes serdes) {
+        listener.phase("Reading CSVs from " + options.input(), -1);
+        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topics().prefix(), options.onError(),
+                (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()))) {
+            listener.planned(plan);
+            BackfillJob.produce(plan, clients, serdes, options.topics(), listener);
+        }
+    }
+
+    /**
+     * Serves until {@link #stop()}: checks the topology's health and says when it has caught up with its
+     * input topics (and again whenever it catches up after falling behind). Fails when the topology stops.
+     */
+    public void runUntilStopped(Duration checkEvery) throws InterruptedException {
+        boolean caughtUp = false;
+        long since = System.nanoTime();
+        long lastLine = 0;
+        while (!stopped.await(checkEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+            app.checkHealthy();
+            CatchUp.Lag lag = catchUp.lag();
+            if (lag.caughtUp() && !caughtUp) {
+                listener.info(String.format("caught up: every input record is processed (%,d read since start, %.1f s)",
+                        inputRecordsRead(), (System.nanoTime() - since) / 1e9));
+            } else if (!lag.caughtUp() && System.nanoTime() - lastLine > 10e9) {
+                lastLine = System.nanoTime();
+                listener.info(String.format("behind: %,d input and %,d internal records to process", lag.inputRemaining(),
+                        lag.internalRemaining()));
+            }
+            if (!lag.caughtUp() && caughtUp) {
+                since = System.nanoTime();
+            }
+            caughtUp = lag.caughtUp();
+        }
+    }
+
+    /** Input records the topology's consumers have fetched since this process started (Kafka's own counter). */
+    public long inputRecordsRead() {
+        Set<String> topics = new java.util.HashSet<>(inputTopics);
+        inputTopics.forEach(t -> topics.add(t.replace('.', '_'))); // the consumer's topic tag has dots replaced
+        long total = 0;
+        for (var e : app.streams().metrics().entrySet()) {
+            MetricName name = e.getKey();
+            String topic = name.tags().get("topic");
+            if (name.name().equals("records-consumed-total") && name.group().equals("consumer-fetch-manager-metrics")
+                    && topic != null && topics.contains(topic)) {
+                Metric m = e.getValue();
+                total += (long) ((Number) m.metricValue()).doubleValue();
+            }
+        }
+        return total;
+    }
+
+    public CatchUp.Lag lag() {
+        return catchUp.lag();
+    }
+
+    public MartsApp app() {
+        return app;
+    }
+
+    public KafkaClients clients() {
+        return clients;
+    }
+
+    /** Asks {@link #runUntilStopped} to return; {@link #close()} then shuts everything down. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    /** Topology first (its state flushed and offsets committed), then the registry, then the broker. */
+    @Override
+    public void close() {
+        stop();
+        RuntimeException failure = null;
+        for (AutoCloseable c : new AutoCloseable[] {app, admin, embeddedRegistry, kafka}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

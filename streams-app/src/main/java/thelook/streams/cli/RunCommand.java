@@ -1,0 +1,102 @@
+package thelook.streams.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import thelook.streams.app.MartsService;
+import thelook.streams.app.StreamsSettings;
+import thelook.streams.topology.StoreKind;
+
+/** {@code run}: keep the marts live on Kafka until stopped; a restart resumes where it stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Keep the three marts live: read the input topics (from a backfill, a live bridge or any producer),"
+                + " update the marts' stores and topics, and keep running until SIGTERM or Ctrl-C.",
+            "A restart with the same --application-id and --state-dir resumes from the committed offsets and local state."
+                + " The marts are defined in docs/marts.md."})
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
+
+    @Option(names = "--application-id", defaultValue = "thelook-streams",
+            description = "Kafka Streams application id: consumer group, internal topic names (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "state",
+            description = "Local state (Kafka Streams stores; with the embedded broker also its data and schemas). Keep it"
+                    + " across restarts (default: ./${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--state-store", defaultValue = "rocksdb",
+            description = "rocksdb (default: on disk, for state that grows without bound) or memory (faster; restored from"
+                    + " the changelogs at every start).")
+    String stateStore;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--standby-replicas", defaultValue = "0",
+            description = "Warm copies of each task's state on other instances (default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
+
+    @Option(names = "--partitions", description = "Partitions of the topics run creates; default: the existing topics' count,"
+            + " else 2. Topics whose counts differ are refused.")
+    Integer partitions;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+            description = "Exactly-once commit interval: how soon results are visible downstream (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
+    @Option(names = "--embedded-kafka-port", defaultValue = "9092",
+            description = "Port of the embedded broker when no --bootstrap-servers is given (default: ${DEFAULT-VALUE}).")
+    int embeddedKafkaPort;
+
+    @Option(names = "--embedded-registry-port", defaultValue = "8081", description = "Port of the embedded Schema Registry"
+            + " (Confluent REST API) when no --schema-registry-url is given (default: ${DEFAULT-VALUE}).")
+    int embeddedRegistryPort;
+
+    @Option(names = "--input", description = "Backfill this CSV directory into the input topics first, then keep running.")
+    Path input;
+
+    @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row of --input: fail (default) or skip.")
+    String onError;
+
+    @Option(names = "--start-timeout-s", defaultValue = "600",
+            description = "Give up when Kafka or the topology (restoring its state) is not up within this time (default: ${DEFAULT-VALUE}).")
+    long startTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        StoreKind stores = switch (stateStore.toLowerCase(Locale.ROOT)) {
+            case "memory" -> StoreKind.MEMORY;
+            case "rocksdb" -> StoreKind.ROCKSDB;
+            default -> throw new IllegalArgumentException("--state-store must be rocksdb or memory, not " + stateStore);
+        };
+        if (threads < 1 || standbyReplicas < 0 || (partitions != null && partitions < 1)) {
+            throw new IllegalArgumentException("--threads and --partitions must be at least 1, --standby-replicas at least 0");
+        }
+        var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
+                stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, input,
+                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds));
+        try (ConsoleListener listener = new ConsoleListener(System.out)) {
+            MartsService service = MartsService.start(options, listener);
+            try {
+                // SIGTERM and Ctrl-C end the serving loop; the main thread then closes everything and exits 0.
+                // (A shutdown hook could not: the JVM would exit with the signal's status, 143 or 130.)
+                Signal.handle(new Signal("TERM"), s -> service.stop());
+                Signal.handle(new Signal("INT"), s -> service.stop());
+                listener.phase("Running (SIGTERM or Ctrl-C stops)", -1);
+                service.runUntilStopped(Duration.ofSeconds(1));
+                listener.info("stopping: closing Kafka Streams (state flushed, offsets committed)");
+            } finally {
+                service.close();
+            }
+        }
+        System.out.println("stopped cleanly");
+        return 0;
+    }
+}
