@@ -137,8 +137,7 @@ public final class MartsService implements AutoCloseable {
 
     /** Input records the topology's consumers have fetched since this process started (Kafka's own counter). */
     public long inputRecordsRead() {
-        Set<String> topics = new java.util.HashSet<>(inputTopics);
-        inputTopics.forEach(t -> topics.add(t.replace('.', '_'))); // the consumer's topic tag has dots replaced
+        Set<String> topics = Set.copyOf(inputTopics);
         long total = 0;
         for (var e : app.streams().metrics().entrySet()) {
             MetricName name = e.getKey();

@@ -48,6 +48,13 @@ final class CsvDir {
         return out;
     }
 
+    /** A deep copy: its rows can be changed without changing these. */
+    CsvDir copy() {
+        CsvDir out = empty();
+        tables.forEach((t, rows) -> rows.forEach(r -> out.tables.get(t).add(new LinkedHashMap<>(r))));
+        return out;
+    }
+
     /** Adds a row given as alternating column, value pairs; columns not named are NULL. */
     CsvDir row(TheLookTable table, String... columnsAndValues) {
         Map<String, String> row = new LinkedHashMap<>();
