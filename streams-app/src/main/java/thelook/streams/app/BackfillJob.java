@@ -41,6 +41,8 @@ public final class BackfillJob {
 
     public Summary run() {
         long started = System.nanoTime();
+        listener.phase("Reaching Kafka", -1);
+        options.clients().requireReachable(MartsService.KAFKA_ANSWER_TIMEOUT);
         listener.phase("Checking the schema registry", -1);
         TopicSerdes serdes = options.registry().serdes(false);
         serdes.prepareSubjects(RegistrySettings.projectTopics(options.topics()));

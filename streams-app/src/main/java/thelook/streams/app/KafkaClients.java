@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -75,6 +79,27 @@ public record KafkaClients(String bootstrapServers, Map<String, String> settings
 
     public Admin admin() {
         return Admin.create(config());
+    }
+
+    /**
+     * Fails fast, naming the cluster, when it does not answer within {@code timeout}: a client would
+     * otherwise retry quietly for a minute per call.
+     */
+    public void requireReachable(Duration timeout) {
+        Admin admin = admin();
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds()
+                    + " s: check --bootstrap-servers, and the security settings (--kafka-config, --kafka-config-file)");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reaching Kafka at " + bootstrapServers, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
     }
 
     /** The settings as printed: values of anything that could hold a secret are masked. */

@@ -1,6 +1,11 @@
 package thelook.streams.app;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +19,12 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import thelook.avro.DimCustomerMetrics;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.FctCrossSellCandidates;
 import thelook.schemas.TopicSerdes;
+import thelook.streams.names.StoreNames;
+import thelook.streams.output.MartCsv;
 import thelook.streams.topology.TheLookTopology;
 
 /** The marts topology running on Kafka Streams, with its failure surfaced and its mart stores readable. */
@@ -88,6 +98,19 @@ public final class MartsApp implements AutoCloseable {
                 sleepBriefly();
             }
         }
+    }
+
+    /** The three marts as CSVs in {@code dir} (from this instance's stores), rows per mart. */
+    public Map<String, Long> writeMartCsvs(Path dir) throws IOException {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        Files.createDirectories(dir);
+        rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(dir,
+                this.<Long, DimCustomerMetrics>rows(StoreNames.CUSTOMER_METRICS).iterator()));
+        rows.put(MartCsv.PRODUCT_PERFORMANCE, MartCsv.writeProductPerformance(dir,
+                this.<Long, DimProductPerformance>rows(StoreNames.PRODUCT_PERFORMANCE).iterator()));
+        rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(dir,
+                this.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
+        return rows;
     }
 
     public KafkaStreams streams() {

@@ -34,6 +34,9 @@ public final class MartsService implements AutoCloseable {
                           StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
                           int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout) {}
 
+    /** How long an external cluster may take to answer the first call before start-up gives up. */
+    static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
     private final Options options;
     private final JobListener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -77,6 +80,10 @@ public final class MartsService implements AutoCloseable {
             }
         }
         registry = registry.resolve(false, null);
+        if (!embedded) {
+            listener.phase("Reaching Kafka", -1);
+            clients.requireReachable(options.startTimeout().compareTo(KAFKA_ANSWER_TIMEOUT) < 0 ? options.startTimeout() : KAFKA_ANSWER_TIMEOUT);
+        }
         listener.phase("Checking the schema registry", -1);
         TopicSerdes serdes = registry.serdes(false);
         serdes.prepareSubjects(RegistrySettings.projectTopics(options.topics()));

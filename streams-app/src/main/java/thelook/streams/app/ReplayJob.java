@@ -19,17 +19,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import thelook.avro.DimCustomerMetrics;
-import thelook.avro.DimProductPerformance;
-import thelook.avro.FctCrossSellCandidates;
 import thelook.backfill.csv.OnError;
 import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
-import thelook.streams.output.MartCsv;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.names.StoreNames;
 import thelook.streams.topology.TheLookTopology;
 import thelook.streams.names.TopicNames;
 
@@ -192,14 +187,7 @@ public final class ReplayJob {
             });
         }
         awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess);
-        Map<String, Long> rows = new java.util.LinkedHashMap<>();
-        Files.createDirectories(options.output());
-        rows.put(MartCsv.CUSTOMER_METRICS, MartCsv.writeCustomerMetrics(options.output(),
-                app.<Long, DimCustomerMetrics>rows(StoreNames.CUSTOMER_METRICS).iterator()));
-        rows.put(MartCsv.PRODUCT_PERFORMANCE, MartCsv.writeProductPerformance(options.output(),
-                app.<Long, DimProductPerformance>rows(StoreNames.PRODUCT_PERFORMANCE).iterator()));
-        rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(options.output(),
-                app.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
+        Map<String, Long> rows = app.writeMartCsvs(options.output());
         long deadLetters = endOffsetSum(admin, topics.deadLetters());
         reportWrites(admin, applicationId, topics);
         double seconds = (System.nanoTime() - started) / 1e9;
