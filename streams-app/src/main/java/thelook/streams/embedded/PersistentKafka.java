@@ -92,6 +92,10 @@ public final class PersistentKafka implements AutoCloseable {
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setReleaseVersion(MetadataVersion.latestProduction())
+                    // Transactions v1, as the replay's broker runs them. Under v2 (KIP-890, Kafka 4's default) every
+                    // exactly-once commit made the next produce requests bounce off the broker with CONCURRENT_TRANSACTIONS
+                    // and OUT_OF_ORDER_SEQUENCE, retried until they passed: hundreds of warnings a minute, same results.
+                    .setFeatureLevel("transaction.version", (short) 1)
                     .setControllerListenerName(CONTROLLER)
                     .run();
         } catch (Exception e) {
