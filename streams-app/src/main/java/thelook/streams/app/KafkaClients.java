@@ -27,7 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
  * @param settings         the user's client settings, file first, then the repeatable options
  */
 public record KafkaClients(String bootstrapServers, Map<String, String> settings) {
-    private static final String[] SECRET_WORDS = {"password", "secret", "jaas", "token", "key", "credential"};
+    private static final String[] SECRET_WORDS = {"password", "secret", "jaas", "token", "key", "credential", "auth"};
 
     public KafkaClients {
         settings = Map.copyOf(settings);

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import thelook.backfill.kafka.Topics;
 import thelook.streams.names.TopicNames;
 
@@ -27,44 +28,49 @@ public final class ServiceTopics {
      * @param requested the user's {@code --partitions}, or null for "whatever the existing topics have, else the default"
      */
     public static int ensure(Admin admin, TopicNames topics, Integer requested) {
-        List<String> keyed = new ArrayList<>(thelook.backfill.kafka.Topics.inputTopics(topics.prefix()));
+        List<String> keyed = new ArrayList<>(Topics.inputTopics(topics.prefix()));
         keyed.addAll(topics.marts());
         Map<String, Integer> existing = partitionCounts(admin, keyed);
+        int partitions = existing.isEmpty() ? (requested != null ? requested : DEFAULT_PARTITIONS)
+                : agreed(existing, requested);
+        Topics.ensure(admin, keyed, partitions, Topics.COMPACTED);
+        Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
+        // again, now that all exist: a topic someone else created meanwhile (or that metadata had not shown yet) counts too
+        return agreed(partitionCounts(admin, keyed), partitions);
+    }
+
+    private static int agreed(Map<String, Integer> existing, Integer requested) {
         Set<Integer> counts = Set.copyOf(existing.values());
         if (counts.size() > 1) {
             throw new IllegalStateException("these topics have different partition counts, but the topology needs one count"
-                    + " on every topic it reads: " + new TreeMap<>(existing) + "; recreate the odd ones or choose another --topic-prefix");
+                    + " on every topic it reads: " + existing + "; recreate the odd ones or choose another --topic-prefix");
         }
-        int partitions;
-        if (counts.isEmpty()) {
-            partitions = requested != null ? requested : DEFAULT_PARTITIONS;
-        } else {
-            partitions = counts.iterator().next();
-            if (requested != null && requested != partitions) {
-                throw new IllegalStateException("--partitions " + requested + " but the existing topics " + existing.keySet().stream()
-                        .sorted().findFirst().orElseThrow() + " and others have " + partitions + "; leave --partitions out to use"
-                        + " them, or choose another --topic-prefix");
-            }
+        int partitions = counts.iterator().next();
+        if (requested != null && requested != partitions) {
+            throw new IllegalStateException("--partitions " + requested + " but the existing topics " + existing.keySet().iterator().next()
+                    + " and others have " + partitions + "; leave --partitions out to use them, or choose another --topic-prefix");
         }
-        Topics.ensure(admin, keyed, partitions, Topics.COMPACTED);
-        Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
         return partitions;
     }
 
+    /** Partition count of each of {@code names} that exists (asked of each topic, not of a possibly stale listing). */
     private static Map<String, Integer> partitionCounts(Admin admin, List<String> names) {
+        Map<String, Integer> out = new TreeMap<>();
         try {
-            Set<String> all = admin.listTopics().names().get();
-            List<String> present = names.stream().filter(all::contains).toList();
-            Map<String, Integer> out = new TreeMap<>();
-            if (!present.isEmpty()) {
-                admin.describeTopics(present).allTopicNames().get().forEach((n, d) -> out.put(n, d.partitions().size()));
+            for (var e : admin.describeTopics(names).topicNameValues().entrySet()) {
+                try {
+                    out.put(e.getKey(), e.getValue().get().partitions().size());
+                } catch (ExecutionException missing) {
+                    if (!(missing.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("cannot describe topic " + e.getKey() + ": " + missing.getCause().getMessage(),
+                                missing.getCause());
+                    }
+                }
             }
             return out;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot list the topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing topics", e);
+            throw new IllegalStateException("interrupted while describing topics", e);
         }
     }
 }

@@ -2,6 +2,9 @@ package thelook.streams.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import thelook.schemas.AvroTrust;
 
 /** {@code java -jar thelook-streams.jar <command>}: the entry point of the service's jobs. */
@@ -9,6 +12,9 @@ import thelook.schemas.AvroTrust;
         description = "theLook analytics marts kept fresh by Kafka Streams.",
         subcommands = {RunCommand.class, BackfillCommand.class, ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On an error, print its stack trace too.")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -18,9 +24,21 @@ public final class Main {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + message(e));
+                    if (verbose(parsed)) {
+                        e.printStackTrace(cmd.getErr());
+                    }
                     return 1;
                 })
                 .execute(args);
+    }
+
+    private static boolean verbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String message(Throwable e) {

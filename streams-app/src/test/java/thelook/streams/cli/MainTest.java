@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import thelook.schemas.testing.ApicurioRegistry;
 
 /** The CLI's failures: non-zero exit and a message that names what is wrong, before anything reaches Kafka. */
 class MainTest {
@@ -53,6 +54,46 @@ class MainTest {
         String err = runExpectingFailure("replay", "--input", tmp.toString(), "--output", tmp.resolve("out").toString(),
                 "--bootstrap-servers", "localhost:1");
         assertThat(err).contains("--bootstrap-servers needs --schema-registry-url");
+    }
+
+    @Test
+    void runWithAMissingClientPropertiesFileFailsNamingIt() {
+        String err = runExpectingFailure("run", "--bootstrap-servers", "localhost:1", "--schema-registry-url", "mock://cli",
+                "--kafka-config-file", tmp.resolve("client.properties").toString(), "--state-dir", tmp.resolve("s").toString());
+        assertThat(err).contains("--kafka-config-file").contains("client.properties: no such file");
+        assertThat(err).as("no stack trace without --verbose").doesNotContain("\tat ");
+    }
+
+    @Test
+    void runAgainstAnUnreachableClusterFailsNamingIt() {
+        String bootstrap = "localhost:" + ApicurioRegistry.freePort(); // nothing listens there
+        String err = runExpectingFailure("run", "--bootstrap-servers", bootstrap, "--schema-registry-url", "mock://cli",
+                "--kafka-config", "sasl.jaas.config=secret-value", "--start-timeout-s", "3", "--state-dir", tmp.resolve("s").toString());
+        assertThat(err).contains("Kafka at " + bootstrap + " did not answer within 3 s").doesNotContain("\tat ").doesNotContain("secret-value");
+    }
+
+    @Test
+    void runWithARegistryThatIsAwayFailsAndStopsItsEmbeddedBroker() {
+        int kafkaPort = ApicurioRegistry.freePort();
+        String err = runExpectingFailure("run", "--embedded-kafka-port", String.valueOf(kafkaPort), "--state-dir",
+                tmp.resolve("s").toString(), "--schema-registry-url", "http://localhost:1", "--schema-registry-config", "max.retries=0",
+                "--verbose");
+        assertThat(err).contains("http://localhost:1").contains("1 attempt(s)");
+        assertThat(err).as("--verbose prints the stack trace").contains("\tat ");
+        try (java.net.ServerSocket again = new java.net.ServerSocket(kafkaPort)) {
+            assertThat(again.getLocalPort()).as("the embedded broker's port is free again").isEqualTo(kafkaPort);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the embedded broker still holds port " + kafkaPort, e);
+        }
+    }
+
+    @Test
+    void backfillAgainstAnUnreachableClusterFailsNamingIt() {
+        String bootstrap = "localhost:" + ApicurioRegistry.freePort();
+        String err = runExpectingFailure("backfill", "--input", tmp.toString(), "--bootstrap-servers", bootstrap,
+                "--schema-registry-url", "mock://cli", "--kafka-config", "request.timeout.ms=1000",
+                "--kafka-config", "default.api.timeout.ms=2000");
+        assertThat(err).contains("Kafka at " + bootstrap);
     }
 
     private static String runExpectingFailure(String... args) {
