@@ -174,6 +174,7 @@ public final class ReplayJob {
         long toProcess = TheLookTopology.INPUTS.stream().mapToLong(t -> plan.recordsPerTable().getOrDefault(t, 0L)).sum();
         Admin admin = cluster.admin();
         MartsApp app = cluster.app();
+        DeadLetterCount deadLetters = DeadLetterCount.markEnds(cluster.clients(), topics.deadLetters());
         listener.phase("Producing", plan.size());
         long produced;
         Map<String, Object> producerOverrides = cluster.brokerInProcess()
@@ -188,10 +189,10 @@ public final class ReplayJob {
         }
         awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess);
         Map<String, Long> rows = app.writeMartCsvs(options.output());
-        long deadLetters = endOffsetSum(admin, topics.deadLetters());
+        long deadLettered = deadLetters.count();
         reportWrites(admin, applicationId, topics);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Summary(produced, rows, plan.skippedRows().count(), deadLetters, seconds);
+        return new Summary(produced, rows, plan.skippedRows().count(), deadLettered, seconds);
     }
 
     /** Waits until every record of the topics the topology reads is processed and committed. */

@@ -46,6 +46,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row: fail (default) or skip (counted and reported).")
     String onError;
 
+    @Option(names = "--allow-dead-letters", description = "Exit 0 even when records went to the dead-letter topic (by"
+            + " default that exits 2: the marts then lack those records' effect and differ from the batch marts).")
+    boolean allowDeadLetters;
+
     @Option(names = "--timeout-s", defaultValue = "3600", description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -74,10 +78,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (summary.skippedRows() > 0) {
             System.out.printf("  %,d malformed input rows were skipped%n", summary.skippedRows());
         }
-        if (summary.deadLetters() > 0) {
-            System.out.printf("  %,d records went to the dead-letter topic %sdlq%n", summary.deadLetters(), kafka.topicPrefix);
-        }
         System.out.println("marts written to " + output.toAbsolutePath());
+        if (summary.deadLetters() > 0) {
+            System.err.printf("%nDEAD LETTERS: %,d record(s) went to the dead-letter topic %s; the marts in %s lack their"
+                    + " effect and differ from the batch marts. Each holds the reason in its __streams.errors.* headers"
+                    + " (docs/operations.md, dead letters).%s%n", summary.deadLetters(), kafka.topicNames().deadLetters(),
+                    output.toAbsolutePath(), allowDeadLetters ? "" : " Exit code 2; --allow-dead-letters accepts them.");
+            return allowDeadLetters ? 0 : 2;
+        }
         return 0;
     }
 }
