@@ -1,4 +1,4 @@
--- The batch oracle's staging: read the theLook CSV directory (marts-spec.md section 1) independently of
+-- The batch oracle's staging: read the theLook CSV directory (docs/marts.md section 1) independently of
 -- the Java CSV source. All columns as text first, then typed; the last row of a duplicated key wins.
 CREATE MACRO ts(x) AS CAST(regexp_replace(regexp_replace(trim(x), '^(\d{4}-\d{2}-\d{2})T', '\1 '), '\s*(UTC|Z|[+-]00:?00)$', '') AS TIMESTAMP);
 

@@ -1,4 +1,4 @@
--- The three marts as the dbt models define them (marts-spec.md section 3), over the tables of load_tables.sql.
+-- The three marts as the dbt models define them (docs/marts.md section 3), over the tables of load_tables.sql.
 CREATE TABLE dim_customer_metrics AS
 WITH ev AS (
     SELECT user_id, COUNT(DISTINCT id) AS total_events, COUNT(DISTINCT session_id) AS total_sessions,

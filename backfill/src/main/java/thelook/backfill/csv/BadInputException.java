@@ -1,6 +1,6 @@
 package thelook.backfill.csv;
 
-/** Input that cannot be read as the spec defines it; the message names the file, line and column. */
+/** Input that cannot be read as docs/marts.md (section 1) defines it; the message names the file, line and column. */
 public class BadInputException extends RuntimeException {
     public BadInputException(String message) {
         super(message);

@@ -19,7 +19,7 @@ import org.apache.commons.csv.CSVRecord;
 import thelook.schemas.TheLookTable;
 
 /**
- * One theLook table as {@code <dir>/<table>.csv} (marts-spec.md section 1): RFC 4180, UTF-8, a header row,
+ * One theLook table as {@code <dir>/<table>.csv} (docs/marts.md section 1): RFC 4180, UTF-8, a header row,
  * columns matched by name, empty field = NULL. A primary key that occurs again is an update, so
  * {@link #forEachCurrentRow} yields only the last row of each key, in file order.
  */

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * UTC timestamps as theLook exports write them (marts-spec.md section 1): {@code 2024-01-15 10:23:45 UTC},
+ * UTC timestamps as theLook exports write them (docs/marts.md section 1): {@code 2024-01-15 10:23:45 UTC},
  * with fractional seconds, with {@code +00:00}, or ISO {@code 2024-01-15T10:23:45Z}. A time without a zone
  * is read as UTC too; any other offset is refused rather than silently shifted.
  */

@@ -21,7 +21,7 @@ import thelook.backfill.csv.Timestamps;
 import thelook.schemas.TheLookTable;
 
 /**
- * Deterministic theLook-shaped data (marts-spec.md section 4): the same users and seed give the same
+ * Deterministic theLook-shaped data (docs/marts.md section 4): the same users and seed give the same
  * files byte for byte. Users are generated one at a time and written at once, so memory does not grow
  * with the user count. Besides the purchase sessions of the real data it adds browse-only sessions of
  * logged-in users, so that the cross-sell mart has rows, and a few rows that break the timestamp rules

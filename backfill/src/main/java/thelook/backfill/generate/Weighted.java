@@ -2,7 +2,7 @@ package thelook.backfill.generate;
 
 import java.util.SplittableRandom;
 
-/** A value drawn with the weights of marts-spec.md section 4. */
+/** A value drawn with the weights of docs/marts.md section 4. */
 final class Weighted<T> {
     private final T[] values;
     private final double[] cumulative;

@@ -10,7 +10,7 @@ import thelook.schemas.Micros;
 import thelook.schemas.TheLookTable;
 
 /**
- * Unfolds a snapshot row into the versions the business would have seen (marts-spec.md section 5).
+ * Unfolds a snapshot row into the versions the business would have seen (docs/marts.md section 5).
  * Orders and items walk Processing -> Shipped -> Complete -> Returned as far as their final status;
  * inventory items appear at created_at and again at sold_at. A step without a timestamp is skipped,
  * a step earlier than the previous one is emitted at the previous one's time, and the last version is

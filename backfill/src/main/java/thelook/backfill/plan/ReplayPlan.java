@@ -26,7 +26,7 @@ import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 
 /**
- * The replay of a snapshot as one event-time stream across all tables (marts-spec.md section 5):
+ * The replay of a snapshot as one event-time stream across all tables (docs/marts.md section 5):
  * every current row unfolded into its lifecycle versions, serialized for its topic, and sorted by
  * event time on disk. Every file is read and checked before the first record can be produced, so a
  * bad file never leaves half a replay in Kafka.

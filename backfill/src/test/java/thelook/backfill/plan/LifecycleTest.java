@@ -11,7 +11,7 @@ import thelook.schemas.AvroTrust;
 import thelook.schemas.Micros;
 import thelook.schemas.TheLookTable;
 
-/** marts-spec.md section 5, one rule per test. */
+/** docs/marts.md section 5, one rule per test. */
 class LifecycleTest {
     static {
         AvroTrust.install();

@@ -8,7 +8,7 @@ import thelook.backfill.generate.TheLookGenerator;
 
 /** {@code generate --users N --out DIR}: deterministic theLook-shaped CSVs. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Write a deterministic theLook-shaped dataset as CSVs (marts-spec.md section 4).")
+        description = "Write a deterministic theLook-shaped dataset as CSVs (docs/marts.md section 4).")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--users", required = true, description = "Number of users (theLook has 100,000).")
     int users;

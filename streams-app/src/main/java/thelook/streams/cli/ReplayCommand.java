@@ -15,7 +15,7 @@ import thelook.streams.topology.StoreKind;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay a directory of theLook CSVs through Kafka and Kafka Streams and write the three marts as CSVs.")
 final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, description = "Directory with <table>.csv files (marts-spec.md section 1).")
+    @Option(names = "--input", required = true, description = "Directory with <table>.csv files (docs/marts.md section 1).")
     Path input;
 
     @Option(names = "--output", required = true, description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv, fct_cross_sell_candidates.csv.")

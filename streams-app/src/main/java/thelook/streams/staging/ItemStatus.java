@@ -1,7 +1,7 @@
 package thelook.streams.staging;
 
 /**
- * The two things the marts read of an order item's status (marts-spec.md section 3), so that staging can
+ * The two things the marts read of an order item's status (docs/marts.md section 3), so that staging can
  * tell which status changes the marts cannot see. Both comparisons are exact and case-sensitive.
  */
 public final class ItemStatus {

@@ -1,7 +1,7 @@
 package thelook.streams.staging;
 
 /**
- * product_id of an event (marts-spec.md section 2): the first match of {@code /product/(\d+)} anywhere
+ * product_id of an event (docs/marts.md section 2): the first match of {@code /product/(\d+)} anywhere
  * in the URI, case-sensitive, ASCII digits, greedy; NULL when there is no match or the digits overflow
  * INT64. Hand-written rather than a regex because it runs on every event (~75% of all records).
  */

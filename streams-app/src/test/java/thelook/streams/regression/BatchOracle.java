@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The independent batch oracle: the dbt models of marts-spec.md as DuckDB SQL over the CSV directory
+ * The independent batch oracle: the dbt models of docs/marts.md as DuckDB SQL over the CSV directory
  * (src/test/resources/oracle). It shares no code with the streaming path: its own CSV reader, its own
  * timestamp parsing, its own URI regex.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One hand-made dataset with a case for every rule of marts-spec.md (comments name the rule), replayed
+ * One hand-made dataset with a case for every rule of docs/marts.md (comments name the rule), replayed
  * in event-time order and in shuffled orders with duplicates, compared with the batch oracle; a few
  * values are also checked by hand so that the oracle itself is checked.
  */
@@ -68,7 +68,7 @@ class EdgeCaseReplayTest {
          .row(ORDER_ITEMS, "id", "1011", "order_id", "104", "product_id", "1", "status", "Complete", "sale_price", "20", "created_at", T0)
          .row(ORDER_ITEMS, "id", "1012", "order_id", "101", "product_id", "11", "status", "Cancelled", "sale_price", "0.7", "created_at", T0);
         long id = 1;
-        // product views and their URI rules (marts-spec.md section 2)
+        // product views and their URI rules (docs/marts.md section 2)
         view(d, id++, "1", "s1", "/product/3", "product", "2024-01-14 09:00:00 UTC");          // cancelled purchase only: candidate
         view(d, id++, "1", "s1", "/product/3", "product", "2024-01-13 09:00:00.5 UTC");        // earlier view of the same pair
         view(d, id++, "1", "s2", "/product/77?ref=x", "product", "2024-01-14T09:00:00Z");       // purchased ('cancelled'): no row

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** marts-spec.md section 2, the examples and the edges around them. */
+/** docs/marts.md section 2, the examples and the edges around them. */
 class UriProductIdTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(nullValues = "NULL", value = {
