@@ -12,8 +12,8 @@ import org.apache.kafka.clients.admin.Admin;
 import thelook.backfill.kafka.Topics;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedKafka;
-import thelook.streams.topology.StoreKind;
 import thelook.streams.names.TopicNames;
+import thelook.streams.topology.StoreKind;
 
 /**
  * The Kafka side of a replay, ready to take records: the broker (this run's embedded one, or the

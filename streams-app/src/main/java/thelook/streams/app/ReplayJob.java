@@ -24,9 +24,9 @@ import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
+import thelook.streams.names.TopicNames;
 import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.TheLookTopology;
-import thelook.streams.names.TopicNames;
 
 /**
  * CSV directory -> replay plan -> Kafka topics -> marts topology -> mart CSVs. Every input file is read

@@ -5,9 +5,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import thelook.streams.names.TopicNames;
 import thelook.streams.topology.BadRecordHandler;
 import thelook.streams.topology.StoreKind;
-import thelook.streams.names.TopicNames;
 import thelook.streams.topology.UnreadableRecordHandler;
 
 /**

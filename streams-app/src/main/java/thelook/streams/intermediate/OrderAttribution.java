@@ -10,11 +10,11 @@ import thelook.avro.internal.OrderItemChange;
 import thelook.avro.internal.StagedOrder;
 import thelook.avro.internal.UserContribution;
 import thelook.schemas.Micros;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.flow.Emit;
-import thelook.streams.names.StoreNames;
 
 /**
  * int_order_items_enriched, second half, on the order partition: orders and their items meet, and
@@ -44,10 +44,10 @@ public final class OrderAttribution {
         Long oldUser = previous == null ? null : previous.getUserId();
         Long newUser = next == null ? null : next.getUserId();
         if (oldUser != null) {
-            emit.emit(oldUser, orderContribution(-1, previous));
+            emit.contribution(oldUser, orderContribution(-1, previous));
         }
         if (newUser != null) {
-            emit.emit(newUser, orderContribution(1, next));
+            emit.contribution(newUser, orderContribution(1, next));
         }
         if (Objects.equals(oldUser, newUser)) {
             return;
@@ -60,10 +60,10 @@ public final class OrderAttribution {
                     continue;
                 }
                 if (oldUser != null) {
-                    emit.emit(oldUser, itemContribution(-1, item));
+                    emit.contribution(oldUser, itemContribution(-1, item));
                 }
                 if (newUser != null) {
-                    emit.emit(newUser, itemContribution(1, item));
+                    emit.contribution(newUser, itemContribution(1, item));
                 }
             }
         }
@@ -98,10 +98,10 @@ public final class OrderAttribution {
             return;
         }
         if (current != null && current.getPresent()) {
-            emit.emit(userId, itemContribution(-1, current));
+            emit.contribution(userId, itemContribution(-1, current));
         }
         if (change.getPresent()) {
-            emit.emit(userId, itemContribution(1, change));
+            emit.contribution(userId, itemContribution(1, change));
         }
     }
 

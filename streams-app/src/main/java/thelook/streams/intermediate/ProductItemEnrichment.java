@@ -10,14 +10,14 @@ import thelook.avro.internal.ItemChange;
 import thelook.avro.internal.OrderItemChange;
 import thelook.avro.internal.ProductAggregates;
 import thelook.avro.internal.StagedItem;
+import thelook.streams.flow.BadRecordException;
+import thelook.streams.flow.Emit;
 import thelook.streams.marts.CrossSellCandidatesMart;
 import thelook.streams.marts.ProductPerformanceMart;
+import thelook.streams.names.StoreNames;
 import thelook.streams.staging.ItemStaging;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.flow.BadRecordException;
-import thelook.streams.flow.Emit;
-import thelook.streams.names.StoreNames;
 
 /**
  * int_order_items_enriched, first half, on the product partition: the products changelog and the
@@ -56,7 +56,7 @@ public final class ProductItemEnrichment {
                 while (it.hasNext()) {
                     StagedItem item = it.next().value;
                     if (item.getOrderId() != null) {
-                        emit.emit(item.getOrderId(), enriched(item, cost(next)));
+                        emit.enrichedItem(item.getOrderId(), enriched(item, cost(next)));
                     }
                 }
             }
@@ -73,15 +73,15 @@ public final class ProductItemEnrichment {
         if (change.getRemove()) {
             productItems.delete(key);
             if (previous != null && previous.getOrderId() != null) {
-                emit.emit(previous.getOrderId(), removal(item));
+                emit.enrichedItem(previous.getOrderId(), removal(item));
             }
         } else {
             productItems.put(key, item);
             if (previous != null && previous.getOrderId() != null && !previous.getOrderId().equals(item.getOrderId())) {
-                emit.emit(previous.getOrderId(), removal(item));
+                emit.enrichedItem(previous.getOrderId(), removal(item));
             }
             if (item.getOrderId() != null) {
-                emit.emit(item.getOrderId(), enriched(item, known ? cost(products.get(productId)) : null));
+                emit.enrichedItem(item.getOrderId(), enriched(item, known ? cost(products.get(productId)) : null));
             }
         }
         if (known) {

@@ -8,12 +8,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.CrossSellKey;
 import thelook.avro.FctCrossSellCandidates;
 import thelook.avro.Product;
-import thelook.schemas.Micros;
 import thelook.avro.internal.CrossSellViewState;
-import thelook.streams.state.KeyBytes;
-import thelook.streams.state.StoreWrites;
+import thelook.schemas.Micros;
 import thelook.streams.flow.Emit;
 import thelook.streams.names.StoreNames;
+import thelook.streams.state.KeyBytes;
+import thelook.streams.state.StoreWrites;
 
 /**
  * fct_cross_sell_candidates, product side: a row per candidate pair with the product's columns (NULL
@@ -56,7 +56,7 @@ public final class CrossSellCandidatesMart {
             return;
         }
         StoreWrites.putOrDelete(rows, key, row);
-        emit.emit(new CrossSellKey(KeyBytes.longAt(key, 1), KeyBytes.longAt(key, 0)), row);
+        emit.crossSellRow(new CrossSellKey(KeyBytes.longAt(key, 1), KeyBytes.longAt(key, 0)), row);
     }
 
     static FctCrossSellCandidates build(CrossSellViewState s, Product p) {

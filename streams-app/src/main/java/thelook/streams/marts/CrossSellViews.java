@@ -6,10 +6,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.internal.CrossSellViewState;
 import thelook.avro.internal.UserProductStats;
-import thelook.streams.state.Counts;
-import thelook.streams.state.KeyBytes;
 import thelook.streams.flow.Emit;
 import thelook.streams.names.StoreNames;
+import thelook.streams.state.Counts;
+import thelook.streams.state.KeyBytes;
 
 /**
  * The user side of fct_cross_sell_candidates. A (user, product) pair is a candidate while it has
@@ -72,7 +72,7 @@ public final class CrossSellViews {
             state.setFirstViewedAt(stats.getFirstViewedAt());
             state.setLastViewedAt(stats.getLastViewedAt());
         }
-        emit.emit(productId, state);
+        emit.crossSellState(productId, state);
     }
 
     /** The user row appeared or vanished: every viewed and purchased pair of the user flips. */

@@ -5,18 +5,18 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.DimCustomerMetrics;
-import thelook.schemas.Micros;
 import thelook.avro.internal.StagedEvent;
 import thelook.avro.internal.UserAggregates;
 import thelook.avro.internal.UserContribution;
 import thelook.avro.internal.UserProductStats;
+import thelook.schemas.Micros;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.flow.Emit;
-import thelook.streams.names.StoreNames;
 
 /**
  * dim_customer_metrics: one row per row of users, built from the user's fixed-size aggregates. Sets
@@ -69,7 +69,7 @@ public final class CustomerMetricsMart {
             // total_events moved by one, so the row changed: no need to read the old one to compare
             DimCustomerMetrics row = build(userId, agg);
             rows.put(userId, row);
-            emit.emit(userId, row);
+            emit.customerRow(userId, row);
         }
     }
 
@@ -128,14 +128,14 @@ public final class CustomerMetricsMart {
         if (!userExists) {
             if (previous != null) {
                 rows.delete(userId);
-                emit.emit(userId, null);
+                emit.customerRow(userId, null);
             }
             return;
         }
         DimCustomerMetrics row = build(userId, agg != null ? agg : load(userId));
         if (!row.equals(previous)) {
             rows.put(userId, row);
-            emit.emit(userId, row);
+            emit.customerRow(userId, row);
         }
     }
 

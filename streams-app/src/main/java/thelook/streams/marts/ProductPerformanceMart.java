@@ -8,13 +8,13 @@ import thelook.avro.Product;
 import thelook.avro.internal.ProductAggregates;
 import thelook.avro.internal.StagedEvent;
 import thelook.avro.internal.StagedItem;
+import thelook.streams.flow.Emit;
+import thelook.streams.names.StoreNames;
 import thelook.streams.staging.ItemStatus;
 import thelook.streams.state.Counts;
 import thelook.streams.state.ExactSum;
 import thelook.streams.state.KeyBytes;
 import thelook.streams.state.StoreWrites;
-import thelook.streams.flow.Emit;
-import thelook.streams.names.StoreNames;
 
 /**
  * dim_product_performance: one row per row of products, built from the product row and its
@@ -79,7 +79,7 @@ public final class ProductPerformanceMart {
             // total_product_views moved by one, so the row changed: no need to read the old one to compare
             DimProductPerformance row = build(productId, product, agg);
             rows.put(productId, row);
-            emit.emit(productId, row);
+            emit.productRow(productId, row);
         }
     }
 
@@ -95,14 +95,14 @@ public final class ProductPerformanceMart {
         if (product == null) {
             if (previous != null) {
                 rows.delete(productId);
-                emit.emit(productId, null);
+                emit.productRow(productId, null);
             }
             return;
         }
         DimProductPerformance row = build(productId, product, agg != null ? agg : load(productId));
         if (!row.equals(previous)) {
             rows.put(productId, row);
-            emit.emit(productId, row);
+            emit.productRow(productId, row);
         }
     }
 

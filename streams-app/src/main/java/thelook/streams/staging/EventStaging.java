@@ -1,17 +1,17 @@
 package thelook.streams.staging;
 
-import thelook.streams.flow.BadRecordException;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.Event;
-import thelook.schemas.Micros;
-import thelook.streams.state.StoreWrites;
 import thelook.avro.internal.EventDelta;
 import thelook.avro.internal.StagedEvent;
+import thelook.schemas.Micros;
+import thelook.streams.flow.BadRecordException;
 import thelook.streams.names.StoreNames;
+import thelook.streams.state.StoreWrites;
 
 /**
  * stg_events: reads the events topic as a changelog (latest value per event id, tombstone = delete),

@@ -1,6 +1,5 @@
 package thelook.streams.staging;
 
-import thelook.streams.flow.BadRecordException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -8,6 +7,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.OrderItem;
 import thelook.avro.internal.ItemChange;
 import thelook.avro.internal.StagedItem;
+import thelook.streams.flow.BadRecordException;
 import thelook.streams.names.StoreNames;
 
 /**

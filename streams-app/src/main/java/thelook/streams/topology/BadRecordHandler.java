@@ -1,9 +1,9 @@
 package thelook.streams.topology;
 
-import thelook.streams.flow.BadRecordException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
+import thelook.streams.flow.BadRecordException;
 
 /**
  * Bad input (a {@link BadRecordException}, thrown before any state is touched) is logged, written to the

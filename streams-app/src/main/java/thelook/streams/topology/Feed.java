@@ -1,44 +1,59 @@
 package thelook.streams.topology;
 
-import thelook.streams.flow.BadRecordException;
-import thelook.streams.flow.Emit;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Function;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import thelook.avro.CrossSellKey;
+import thelook.avro.DimCustomerMetrics;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.FctCrossSellCandidates;
+import thelook.avro.internal.CrossSellViewState;
+import thelook.avro.internal.OrderItemChange;
+import thelook.avro.internal.UserContribution;
+import thelook.streams.flow.BadRecordException;
+import thelook.streams.flow.Emit;
+import thelook.streams.flow.Output;
 
 /**
  * Feeds the records of one source into the helper that owns its partition's state (a mart, or an
- * intermediate join), and forwards what the helper emits: mart rows, or records for the next partition.
- * Each partition's helper is built per task from the stores the topology connects; the topology names
- * each feed.
+ * intermediate join), and routes what the helper emits by kind: each kind goes to the child node named
+ * {@code <feed>-<kind>} ({@link Output#nodeOf}), so each stream the wiring builds on it carries one kind.
+ * Each partition's helper is built per task from the stores the topology connects.
  */
-public final class Feed<V, H> implements Processor<Long, V, Object, SpecificRecord> {
+final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
     /** What one record does to the helper. */
     @FunctionalInterface
-    public interface Step<V, H> {
+    interface Step<V, H> {
         void apply(H helper, Record<Long, V> record, Emit emit);
     }
 
+    private final String name;
     private final Function<ProcessorContext<?, ?>, H> helperOf;
     private final Step<V, H> step;
-    private ProcessorContext<Object, SpecificRecord> context;
+    private final String[] nodes = new String[Output.values().length]; // null: this feed has no such output
+    private ProcessorContext<Object, Object> context;
     private H helper;
+    private Record<Long, V> cause;
 
-    private Feed(Function<ProcessorContext<?, ?>, H> helperOf, Step<V, H> step) {
+    private Feed(String name, Function<ProcessorContext<?, ?>, H> helperOf, Step<V, H> step, Set<Output> outputs) {
+        this.name = name;
         this.helperOf = helperOf;
         this.step = step;
+        outputs.forEach(o -> nodes[o.ordinal()] = o.nodeOf(name));
     }
 
-    public static <V, H> ProcessorSupplier<Long, V, Object, SpecificRecord> of(Function<ProcessorContext<?, ?>, H> helperOf,
-                                                                              Step<V, H> step) {
-        return () -> new Feed<>(helperOf, step);
+    static <V, H> ProcessorSupplier<Long, V, Object, Object> of(String name, Function<ProcessorContext<?, ?>, H> helperOf,
+                                                                Step<V, H> step, Set<Output> outputs) {
+        Set<Output> copy = outputs.isEmpty() ? EnumSet.noneOf(Output.class) : EnumSet.copyOf(outputs);
+        return () -> new Feed<>(name, helperOf, step, copy);
     }
 
     @Override
-    public void init(ProcessorContext<Object, SpecificRecord> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.helper = helperOf.apply(context);
     }
@@ -48,6 +63,46 @@ public final class Feed<V, H> implements Processor<Long, V, Object, SpecificReco
         if (record.key() == null) {
             throw new BadRecordException("record without a key on " + context.recordMetadata().map(m -> m.topic()).orElse("?"));
         }
-        step.apply(helper, record, Emit.to(context, record));
+        cause = record;
+        step.apply(helper, record, this);
+    }
+
+    /** Downstream with the timestamp and headers of the record that caused it, to this kind's node only. */
+    private void forward(Output kind, Object key, Object value) {
+        String node = nodes[kind.ordinal()];
+        if (node == null) {
+            throw new IllegalStateException("feed " + name + " emitted " + kind + ", which the topology does not wire for it");
+        }
+        context.forward(new Record<>(key, value, cause.timestamp(), cause.headers()), node);
+    }
+
+    @Override
+    public void customerRow(long userId, DimCustomerMetrics row) {
+        forward(Output.CUSTOMER_ROWS, userId, row);
+    }
+
+    @Override
+    public void productRow(long productId, DimProductPerformance row) {
+        forward(Output.PRODUCT_ROWS, productId, row);
+    }
+
+    @Override
+    public void crossSellRow(CrossSellKey key, FctCrossSellCandidates row) {
+        forward(Output.CROSS_SELL_ROWS, key, row);
+    }
+
+    @Override
+    public void crossSellState(long productId, CrossSellViewState state) {
+        forward(Output.CROSS_SELL_STATES, productId, state);
+    }
+
+    @Override
+    public void enrichedItem(long orderId, OrderItemChange item) {
+        forward(Output.ENRICHED_ITEMS, orderId, item);
+    }
+
+    @Override
+    public void contribution(long userId, UserContribution contribution) {
+        forward(Output.CONTRIBUTIONS, userId, contribution);
     }
 }

@@ -1,7 +1,10 @@
 package thelook.streams.topology;
 
-import thelook.streams.names.StoreNames;
-import thelook.streams.names.TopicNames;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,6 +16,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -38,11 +42,14 @@ import thelook.avro.internal.UserContribution;
 import thelook.avro.internal.UserProductStats;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
+import thelook.streams.flow.Output;
 import thelook.streams.intermediate.OrderAttribution;
 import thelook.streams.intermediate.ProductItemEnrichment;
 import thelook.streams.marts.CrossSellCandidatesMart;
 import thelook.streams.marts.CustomerMetricsMart;
 import thelook.streams.marts.ProductPerformanceMart;
+import thelook.streams.names.StoreNames;
+import thelook.streams.names.TopicNames;
 import thelook.streams.staging.EventStaging;
 import thelook.streams.staging.ItemStaging;
 import thelook.streams.state.HashKeyValueStore;
@@ -91,6 +98,7 @@ public final class TheLookTopology {
 
     private Topology build() {
         addStores();
+        List<Fed> feeds = new ArrayList<>();
 
         // staging: each input as a changelog, previous versions kept for retraction
         KStream<Long, EventDelta> events = input(TheLookTable.EVENTS, Event.class)
@@ -99,60 +107,68 @@ public final class TheLookTopology {
                 .process(ItemStaging::new, Named.as("stg-order-items"), StoreNames.STAGED_ITEMS);
 
         // product partition: catalog, items (+cost), views
-        KStream<Object, SpecificRecord> productSide = input(TheLookTable.PRODUCTS, Product.class)
-                .process(Feed.of(ProductItemEnrichment::new, (side, product, emit) ->
-                        side.applyProduct(product.key(), product.value(), emit)), Named.as("products"), PRODUCT_PARTITION)
-                .merge(items.repartition(repartitioned("items-by-product", ItemChange.class))
-                        .process(Feed.of(ProductItemEnrichment::new, (side, change, emit) ->
-                                side.applyItem(change.key(), change.value(), emit)), Named.as("product-items"), PRODUCT_PARTITION))
-                .merge(events.filter((id, d) -> d.getEvent().getViewedProductId() != null, Named.as("product-views"))
+        Fed products = feed(feeds, input(TheLookTable.PRODUCTS, Product.class), "products", ProductItemEnrichment::new,
+                (side, product, emit) -> side.applyProduct(product.key(), product.value(), emit), PRODUCT_PARTITION,
+                Output.PRODUCT_ROWS, Output.CROSS_SELL_ROWS, Output.ENRICHED_ITEMS);
+        Fed productItems = feed(feeds, items.repartition(repartitioned("items-by-product", ItemChange.class)), "product-items",
+                ProductItemEnrichment::new, (side, change, emit) -> side.applyItem(change.key(), change.value(), emit),
+                PRODUCT_PARTITION, Output.PRODUCT_ROWS, Output.ENRICHED_ITEMS);
+        Fed productViews = feed(feeds, events.filter((id, d) -> d.getEvent().getViewedProductId() != null, Named.as("product-views"))
                         .selectKey((id, d) -> d.getEvent().getViewedProductId(), Named.as("key-views-by-product"))
-                        .repartition(repartitioned("views-by-product", EventDelta.class))
-                        .process(Feed.of(ProductPerformanceMart::new, (mart, view, emit) ->
-                                        mart.applyView(view.key(), view.value().getEvent(), view.value().getSign(), emit)),
-                                Named.as("product-view-counts"), PRODUCT_PARTITION));
-        sinkProductPerformance(productSide, "from-products");
-        sinkCrossSell(productSide, "from-products");
+                        .repartition(repartitioned("views-by-product", EventDelta.class)), "product-view-counts",
+                ProductPerformanceMart::new,
+                (mart, view, emit) -> mart.applyView(view.key(), view.value().getEvent(), view.value().getSign(), emit),
+                PRODUCT_PARTITION, Output.PRODUCT_ROWS);
+        products.productRows().merge(productItems.productRows()).merge(productViews.productRows())
+                .to(topics.productPerformance(), Produced.with(key, serdes.value(DimProductPerformance.class))
+                        .withName("sink-product-performance"));
 
         // order partition: items meet their order, and through it their user
-        KStream<Long, OrderItemChange> enrichedItems = narrow(productSide
-                .filter((k, v) -> v instanceof OrderItemChange, Named.as("enriched-items")));
-        KStream<Long, UserContribution> contributions = narrow(input(TheLookTable.ORDERS, Order.class)
-                .process(Feed.of(OrderAttribution::new, (side, order, emit) ->
-                        side.applyOrder(order.key(), order.value(), emit)), Named.as("orders"), ORDER_PARTITION)
-                .merge(enrichedItems.repartition(repartitioned("items-by-order", OrderItemChange.class))
-                        .process(Feed.of(OrderAttribution::new, (side, item, emit) ->
-                                side.applyItem(item.key(), item.value(), emit)), Named.as("order-items"), ORDER_PARTITION)));
+        Fed orders = feed(feeds, input(TheLookTable.ORDERS, Order.class), "orders", OrderAttribution::new,
+                (side, order, emit) -> side.applyOrder(order.key(), order.value(), emit), ORDER_PARTITION, Output.CONTRIBUTIONS);
+        Fed orderItems = feed(feeds, products.enrichedItems().merge(productItems.enrichedItems())
+                        .repartition(repartitioned("items-by-order", OrderItemChange.class)), "order-items", OrderAttribution::new,
+                (side, item, emit) -> side.applyItem(item.key(), item.value(), emit), ORDER_PARTITION, Output.CONTRIBUTIONS);
 
         // user partition: users, their events, their orders and items
-        KStream<Object, SpecificRecord> userSide = input(TheLookTable.USERS, User.class)
-                .process(Feed.of(CustomerMetricsMart::new, (mart, user, emit) ->
-                        mart.applyUser(user.key(), user.value() != null, emit)), Named.as("users"), USER_PARTITION)
-                .merge(events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
+        Fed users = feed(feeds, input(TheLookTable.USERS, User.class), "users", CustomerMetricsMart::new,
+                (mart, user, emit) -> mart.applyUser(user.key(), user.value() != null, emit), USER_PARTITION,
+                Output.CUSTOMER_ROWS, Output.CROSS_SELL_STATES);
+        Fed userEvents = feed(feeds, events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
                         .selectKey((id, d) -> d.getEvent().getUserId(), Named.as("key-events-by-user"))
-                        .repartition(repartitioned("events-by-user", EventDelta.class))
-                        .process(Feed.of(CustomerMetricsMart::new, (mart, event, emit) ->
-                                        mart.applyEvent(event.key(), event.value().getEvent(), event.value().getSign(), emit)),
-                                Named.as("user-event-aggregates"), USER_PARTITION))
-                .merge(contributions.repartition(repartitioned("contributions-by-user", UserContribution.class))
-                        .process(Feed.of(CustomerMetricsMart::new, (mart, contribution, emit) ->
-                                        mart.applyContribution(contribution.key(), contribution.value(), emit)),
-                                Named.as("user-order-aggregates"), USER_PARTITION));
-        KStream<Long, DimCustomerMetrics> customerRows = narrow(userSide
-                .filter((k, v) -> v == null || v instanceof DimCustomerMetrics, Named.as("customer-metrics-rows")));
-        customerRows.to(topics.customerMetrics(),
-                Produced.with(key, serdes.value(DimCustomerMetrics.class)).withName("sink-customer-metrics"));
+                        .repartition(repartitioned("events-by-user", EventDelta.class)), "user-event-aggregates",
+                CustomerMetricsMart::new,
+                (mart, event, emit) -> mart.applyEvent(event.key(), event.value().getEvent(), event.value().getSign(), emit),
+                USER_PARTITION, Output.CUSTOMER_ROWS, Output.CROSS_SELL_STATES);
+        Fed userOrders = feed(feeds, orders.contributions().merge(orderItems.contributions())
+                        .repartition(repartitioned("contributions-by-user", UserContribution.class)), "user-order-aggregates",
+                CustomerMetricsMart::new, (mart, contribution, emit) -> mart.applyContribution(contribution.key(), contribution.value(), emit),
+                USER_PARTITION, Output.CUSTOMER_ROWS, Output.CROSS_SELL_STATES);
+        users.customerRows().merge(userEvents.customerRows()).merge(userOrders.customerRows())
+                .to(topics.customerMetrics(), Produced.with(key, serdes.value(DimCustomerMetrics.class)).withName("sink-customer-metrics"));
 
         // cross-sell: the user side's candidate states meet the product's columns
-        KStream<Long, CrossSellViewState> candidateStates = narrow(userSide
-                .filter((k, v) -> v instanceof CrossSellViewState, Named.as("cross-sell-states")));
-        KStream<Object, SpecificRecord> crossSellRows = candidateStates
-                .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class))
-                .process(Feed.of(CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit)),
-                        Named.as("cross-sell-assembly"), PRODUCT_PARTITION);
-        sinkCrossSell(crossSellRows, "from-views");
+        Fed crossSell = feed(feeds, users.crossSellStates().merge(userEvents.crossSellStates()).merge(userOrders.crossSellStates())
+                        .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class)), "cross-sell-assembly",
+                CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit), PRODUCT_PARTITION,
+                Output.CROSS_SELL_ROWS);
+        products.crossSellRows().merge(crossSell.crossSellRows())
+                .to(topics.crossSellCandidates(), Produced.with(serdes.recordKey(CrossSellKey.class),
+                        serdes.value(FctCrossSellCandidates.class)).withName("sink-cross-sell"));
 
+        feeds.forEach(Fed::requireAllTaken);
         return builder.build();
+    }
+
+    /** One source into the helper that owns its partition's stores; {@code outputs}: the kinds it may emit. */
+    private static <V, H> Fed feed(List<Fed> feeds, KStream<Long, V> source, String name,
+                                   Function<ProcessorContext<?, ?>, H> helperOf,
+                                   Feed.Step<V, H> step, String[] stores, Output... outputs) {
+        Set<Output> declared = EnumSet.noneOf(Output.class);
+        declared.addAll(List.of(outputs));
+        Fed fed = new Fed(name, source.process(Feed.of(name, helperOf, step, declared), Named.as(name), stores), declared);
+        feeds.add(fed);
+        return fed;
     }
 
     private <V extends SpecificRecord> KStream<Long, V> input(TheLookTable table, Class<V> type) {
@@ -163,27 +179,6 @@ public final class TheLookTopology {
     private <V extends SpecificRecord> Repartitioned<Long, V> repartitioned(String name, Class<V> type) {
         return Repartitioned.<Long, V>as(name).withKeySerde(key).withValueSerde(internal.value(type))
                 .withNumberOfPartitions(partitions);
-    }
-
-    private void sinkProductPerformance(KStream<Object, SpecificRecord> side, String suffix) {
-        KStream<Long, DimProductPerformance> rows = narrow(side.filter(
-                (k, v) -> k instanceof Long && (v == null || v instanceof DimProductPerformance),
-                Named.as("product-performance-rows-" + suffix)));
-        rows.to(topics.productPerformance(),
-                Produced.with(key, serdes.value(DimProductPerformance.class)).withName("sink-product-performance-" + suffix));
-    }
-
-    private void sinkCrossSell(KStream<Object, SpecificRecord> side, String suffix) {
-        KStream<CrossSellKey, FctCrossSellCandidates> rows = narrow(side.filter(
-                (k, v) -> k instanceof CrossSellKey, Named.as("cross-sell-rows-" + suffix)));
-        rows.to(topics.crossSellCandidates(), Produced.with(serdes.recordKey(CrossSellKey.class),
-                serdes.value(FctCrossSellCandidates.class)).withName("sink-cross-sell-" + suffix));
-    }
-
-    /** The processors on one partition emit several record types; each filter above picks one. */
-    @SuppressWarnings("unchecked")
-    private static <K, V> KStream<K, V> narrow(KStream<?, ?> stream) {
-        return (KStream<K, V>) stream;
     }
 
     /**
