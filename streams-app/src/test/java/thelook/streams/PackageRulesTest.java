@@ -1,0 +1,60 @@
+package thelook.streams;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules of docs/architecture.md on the compiled classes: the CLI and the service use the
+ * topology, never the reverse; inside the topology the wiring sits on top of the dbt layers, which sit on
+ * flow, names and state; no package cycle anywhere.
+ */
+class PackageRulesTest {
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("thelook.streams");
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("thelook.streams.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theTopologyKnowsNothingOfWhatServesOrRunsIt() {
+        noClasses().that().resideInAnyPackage("..topology..", "..staging..", "..intermediate..", "..marts..", "..flow..",
+                        "..names..", "..state..")
+                .should().dependOnClassesThat().resideInAnyPackage("..streams.app..", "..streams.cli..", "..streams.embedded..",
+                        "..streams.output..")
+                .check(classes);
+    }
+
+    @Test
+    void theLayersDoNotKnowTheWiring() {
+        noClasses().that().resideInAnyPackage("..staging..", "..intermediate..", "..marts..", "..flow..", "..names..", "..state..")
+                .should().dependOnClassesThat().resideInAPackage("..streams.topology..")
+                .check(classes);
+    }
+
+    @Test
+    void stagingComesFirst() {
+        noClasses().that().resideInAPackage("..staging..")
+                .should().dependOnClassesThat().resideInAnyPackage("..intermediate..", "..marts..")
+                .check(classes);
+    }
+
+    @Test
+    void namesAndFlowStandAlone() {
+        noClasses().that().resideInAnyPackage("..streams.names..", "..streams.flow..")
+                .should().dependOnClassesThat().resideInAnyPackage("..staging..", "..intermediate..", "..marts..", "..state..")
+                .check(classes);
+    }
+}
