@@ -42,7 +42,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.journal = journal;
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.jetty.host = "0.0.0.0";
+            config.jetty.host = "127.0.0.1"; // this machine only: the registry has no authentication
             config.jetty.port = port;
             config.routes.get("/subjects", ctx -> json(ctx, JSON.valueToTree(registry.subjects())));
             config.routes.post("/subjects/{subject}/versions", ctx -> json(ctx,

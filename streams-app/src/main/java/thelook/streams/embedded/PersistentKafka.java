@@ -47,7 +47,7 @@ public final class PersistentKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", BROKER + "://0.0.0.0:" + port + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        props.put("listeners", BROKER + "://127.0.0.1:" + port + "," + CONTROLLER + "://127.0.0.1:" + controllerPort); // this machine only
         props.put("advertised.listeners", BROKER + "://localhost:" + port);
         props.put("listener.security.protocol.map", BROKER + ":PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER);
@@ -114,7 +114,7 @@ public final class PersistentKafka implements AutoCloseable {
     private static void requireFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(port));
+            s.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (IOException e) {
             throw new IllegalArgumentException("port " + port + " is taken (another Kafka?): choose another with"
                     + " --embedded-kafka-port, or use that Kafka with --bootstrap-servers localhost:" + port);
