@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import thelook.schemas.registry.CompatibilityLevel;
@@ -218,10 +217,5 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 // every entry was flushed when it was written
             }
         }
-    }
-
-    /** For tests: the subjects known, as a client would list them. */
-    List<String> subjects() {
-        return registry.subjects();
     }
 }
