@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -30,17 +32,28 @@ import thelook.streams.topology.TheLookTopology;
 /** The marts topology running on Kafka Streams, with its failure surfaced and its mart stores readable. */
 public final class MartsApp implements AutoCloseable {
     private final KafkaStreams streams;
+    private final Topology topology;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private MartsApp(KafkaStreams streams) {
+    private MartsApp(KafkaStreams streams, Topology topology) {
         this.streams = streams;
+        this.topology = topology;
     }
 
     /** Starts the topology and waits until it runs; fails with the cause when it cannot. */
     public static MartsApp start(StreamsSettings settings, TopicSerdes serdes, int partitions, Duration timeout) {
+        return start(settings, serdes, partitions, timeout, app -> {});
+    }
+
+    /**
+     * As {@link #start(StreamsSettings, TopicSerdes, int, Duration)}, calling {@code started} once Kafka Streams
+     * has started and before it runs (restoring state can take a while): where the API begins to answer.
+     */
+    public static MartsApp start(StreamsSettings settings, TopicSerdes serdes, int partitions, Duration timeout,
+                                 Consumer<MartsApp> started) {
         var topology = TheLookTopology.build(settings.topics(), serdes, partitions, settings.stores());
         KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
-        MartsApp app = new MartsApp(streams);
+        MartsApp app = new MartsApp(streams, topology);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
@@ -53,6 +66,7 @@ public final class MartsApp implements AutoCloseable {
         });
         streams.start();
         try {
+            started.accept(app);
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 app.close();
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout.toSeconds() + " s");
@@ -111,6 +125,10 @@ public final class MartsApp implements AutoCloseable {
         rows.put(MartCsv.CROSS_SELL_CANDIDATES, MartCsv.writeCrossSellCandidates(dir,
                 this.<Object, FctCrossSellCandidates>rows(StoreNames.CROSS_SELL_CANDIDATES).iterator()));
         return rows;
+    }
+
+    public Topology topology() {
+        return topology;
     }
 
     public KafkaStreams streams() {

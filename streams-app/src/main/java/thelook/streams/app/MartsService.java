@@ -15,6 +15,8 @@ import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedRegistry;
 import thelook.streams.embedded.PersistentKafka;
 import thelook.streams.names.TopicNames;
+import thelook.streams.serving.ApiServer;
+import org.apache.kafka.streams.state.HostInfo;
 import thelook.streams.topology.StoreKind;
 import thelook.streams.topology.TheLookTopology;
 
@@ -29,10 +31,12 @@ public final class MartsService implements AutoCloseable {
      * @param clients        no bootstrap servers = the embedded broker
      * @param partitions     {@code --partitions}, or null: the existing topics' count, else the default
      * @param input          a CSV directory to backfill before serving, or null
+     * @param api            the HTTP API's settings, or null for none
      */
     public record Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
                           StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
-                          int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout) {}
+                          int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
+                          ApiServer.Settings api) {}
 
     /** How long an external cluster may take to answer the first call before start-up gives up. */
     static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(30);
@@ -45,6 +49,7 @@ public final class MartsService implements AutoCloseable {
     private KafkaClients clients;
     private Admin admin;
     private MartsApp app;
+    private ApiServer api;
     private CatchUp catchUp;
     private List<String> inputTopics;
 
@@ -97,10 +102,18 @@ public final class MartsService implements AutoCloseable {
             backfill(serdes);
         }
         listener.phase("Starting the topology (restoring local state if any)", -1);
+        ApiServer.Settings apiSettings = options.api() == null ? null : ApiPorts.resolve(options.api());
+        HostInfo self = apiSettings == null ? null : new HostInfo(apiSettings.advertisedHost(), apiSettings.advertisedPort());
         StreamsSettings settings = new StreamsSettings(options.applicationId(), clients, options.stateDir().resolve("streams"),
                 options.threads(), options.standbyReplicas(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES,
-                options.topics(), false, options.stores(), null);
-        app = MartsApp.start(settings, registry.serdes(true), partitions, options.startTimeout());
+                options.topics(), false, options.stores(), self == null ? null : self.host() + ":" + self.port());
+        app = MartsApp.start(settings, registry.serdes(true), partitions, options.startTimeout(), started -> {
+            if (apiSettings != null) { // answers (503 until ready) while the state is restored
+                api = ApiServer.start(apiSettings, started.streams(), started.topology(), self);
+                listener.info("API:             http://localhost:" + api.port() + " (advertised to the other instances as "
+                        + self.host() + ":" + self.port() + ")");
+            }
+        });
         inputTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topics().prefix())).toList();
         catchUp = new CatchUp(admin, clients, options.applicationId(), inputTopics);
         listener.info("application id:  " + options.applicationId() + ", state in "
@@ -166,6 +179,11 @@ public final class MartsService implements AutoCloseable {
         return app;
     }
 
+    /** The API's port, or -1 without one. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
     public KafkaClients clients() {
         return clients;
     }
@@ -175,12 +193,12 @@ public final class MartsService implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Topology first (its state flushed and offsets committed), then the registry, then the broker. */
+    /** The API first, then the topology (its state flushed and offsets committed), then the registry, then the broker. */
     @Override
     public void close() {
         stop();
         RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {app, admin, embeddedRegistry, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {api, app, admin, embeddedRegistry, kafka}) {
             if (c == null) {
                 continue;
             }

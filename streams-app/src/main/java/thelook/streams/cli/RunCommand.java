@@ -1,5 +1,6 @@
 package thelook.streams.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import thelook.streams.app.MartsService;
 import thelook.streams.app.StreamsSettings;
+import thelook.streams.serving.ApiServer;
 import thelook.streams.topology.StoreKind;
 
 /** {@code run}: keep the marts live on Kafka until stopped; a restart resumes where it stopped. */
@@ -65,9 +67,53 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row of --input: fail (default) or skip.")
     String onError;
 
+    @Option(names = "--port", defaultValue = "8080", description = "Port of the HTTP API (docs/api.md); 0: any free port;"
+            + " -1: no API (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--advertised-url", description = "How other instances reach this one's API (application.server), e.g."
+            + " http://marts-1:8080 behind NAT or in containers (default: http://localhost:<port>).")
+    String advertisedUrl;
+
+    @Option(names = "--api-token", description = "Require 'Authorization: Bearer <token>' on /api/* (default: the environment"
+            + " variable THELOOK_API_TOKEN; none: open). Never printed.")
+    String apiToken;
+
+    @Option(names = "--metrics-need-token", description = "Require the API token on /metrics too (default: /metrics is open).")
+    boolean metricsNeedToken;
+
     @Option(names = "--start-timeout-s", defaultValue = "600",
             description = "Give up when Kafka or the topology (restoring its state) is not up within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
+
+    private ApiServer.Settings api() {
+        if (port < 0) {
+            return null;
+        }
+        if (port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, or -1 for no API");
+        }
+        String token = apiToken != null ? apiToken : System.getenv("THELOOK_API_TOKEN");
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        String host = "localhost";
+        int advertisedPort = 0; // the port it listens on
+        if (advertisedUrl != null) {
+            URI url;
+            try {
+                url = URI.create(advertisedUrl.contains("://") ? advertisedUrl : "http://" + advertisedUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--advertised-url " + advertisedUrl + " is not a URL: " + e.getMessage());
+            }
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException("--advertised-url " + advertisedUrl + " has no host");
+            }
+            host = url.getHost();
+            advertisedPort = url.getPort() > 0 ? url.getPort() : 0;
+        }
+        return new ApiServer.Settings(port, host, advertisedPort, token, metricsNeedToken);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
         }
         var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
                 stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, input,
-                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds));
+                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api());
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             MartsService service = MartsService.start(options, listener);
             try {

@@ -88,7 +88,7 @@ class ServiceClusterTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {
             KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), CLIENT);
             var options = new MartsService.Options(clients, registry, topics, applicationId, tmp.resolve("state-a"),
-                    StoreKind.ROCKSDB, 1, 1, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2));
+                    StoreKind.ROCKSDB, 1, 1, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2), null);
             try (Admin admin = clients.admin();
                  MartsService local = startAfterTopics(admin, topics, options);
                  KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {

@@ -71,7 +71,7 @@ class ServiceRestartTest {
     private static MartsService.Options options(Path state, int kafkaPort, int registryPort, Path input) {
         return new MartsService.Options(new KafkaClients(null, Map.of()), new RegistrySettings(null, Map.of()),
                 TopicNames.defaults(), "thelook-streams", state, StoreKind.ROCKSDB, 2, 0, null, 100, kafkaPort, registryPort,
-                input, OnError.FAIL, Duration.ofMinutes(2));
+                input, OnError.FAIL, Duration.ofMinutes(2), null);
     }
 
     static void awaitCaughtUp(MartsService service) throws InterruptedException {

@@ -1,0 +1,239 @@
+package thelook.streams.regression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import thelook.avro.DimCustomerMetrics;
+import thelook.avro.DimProductPerformance;
+import thelook.avro.FctCrossSellCandidates;
+import thelook.backfill.csv.OnError;
+import thelook.backfill.generate.TheLookGenerator;
+import thelook.schemas.TheLookTable;
+import thelook.streams.app.BackfillJob;
+import thelook.streams.app.CatchUp;
+import thelook.streams.app.JobListener;
+import thelook.streams.app.KafkaClients;
+import thelook.streams.app.MartsService;
+import thelook.streams.app.RegistrySettings;
+import thelook.streams.embedded.EmbeddedKafka;
+import thelook.streams.names.TopicNames;
+import thelook.streams.output.MartCsv;
+import thelook.streams.serving.ApiServer;
+import thelook.streams.topology.StoreKind;
+import thelook.streams.topology.TheLookTopology;
+
+/**
+ * The HTTP API on three instances of one application (four partitions, a standby each, a bearer token
+ * set) after a generated backfill: every key answered by every instance (locally or forwarded in one
+ * hop) equals the batch oracle; errors are JSON with the right status; a bounded fuzz finds no 5xx.
+ */
+class ServingTest {
+    static final String TOKEN = "s3cret-token";
+    static final String APP = "thelook-serving-it";
+
+    @TempDir
+    static Path tmp;
+    static EmbeddedKafka kafka;
+    static final List<MartsService> instances = new ArrayList<>();
+    static Path input;
+
+    @BeforeAll
+    static void start() throws Exception {
+        input = tmp.resolve("input");
+        new TheLookGenerator(200, 31).writeCsv(input);
+        kafka = EmbeddedKafka.start(null);
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of("session.timeout.ms", "10000"));
+        RegistrySettings registry = new RegistrySettings("mock://serving-it", Map.of());
+        new BackfillJob(new BackfillJob.Options(input, clients, registry, TopicNames.defaults(), 4, OnError.FAIL),
+                new JobListener() {}).run();
+        for (int i = 0; i < 3; i++) {
+            instances.add(MartsService.start(new MartsService.Options(clients, registry, TopicNames.defaults(), APP,
+                    tmp.resolve("state-" + i), StoreKind.ROCKSDB, 1, 1, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2),
+                    new ApiServer.Settings(0, "localhost", 0, TOKEN, false)), new JobListener() {}));
+        }
+        try (Admin admin = clients.admin()) {
+            CatchUp catchUp = new CatchUp(admin, clients, APP, TheLookTopology.INPUTS.stream()
+                    .map(t -> t.topic(TheLookTable.DEFAULT_TOPIC_PREFIX)).toList());
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!catchUp.lag().caughtUp() || !instances.stream().allMatch(s -> get(s, "/health/ready").status() == 200)) {
+                assertThat(System.nanoTime()).as("three instances ready and caught up in 3 minutes").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        instances.forEach(MartsService::close);
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static String base(MartsService s) {
+        return "http://localhost:" + s.apiPort();
+    }
+
+    static ApiRows.Response get(MartsService s, String path) {
+        return ApiRows.get(base(s) + path, "Authorization", "Bearer " + TOKEN);
+    }
+
+    @Test
+    void everyKeyFromEveryInstanceEqualsTheOracle() throws Exception {
+        CsvDir tables = CsvDir.read(input);
+        List<long[]> pairs = new ArrayList<>();
+        try (BatchOracle oracle = BatchOracle.over(input); Statement st = oracle.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT user_id, product_id FROM fct_cross_sell_candidates")) {
+            while (rs.next()) {
+                pairs.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+        }
+        assertThat(pairs).isNotEmpty();
+        for (int i = 0; i < instances.size(); i++) {
+            MartsService s = instances.get(i);
+            List<DimCustomerMetrics> customers = new ArrayList<>();
+            for (var user : tables.rows(TheLookTable.USERS)) {
+                customers.add(ApiRows.toRecord(ok(s, "/api/customers/" + user.get("id")), DimCustomerMetrics.class));
+            }
+            List<DimProductPerformance> products = new ArrayList<>();
+            for (var product : tables.rows(TheLookTable.PRODUCTS)) {
+                products.add(ApiRows.toRecord(ok(s, "/api/products/" + product.get("id")), DimProductPerformance.class));
+            }
+            List<FctCrossSellCandidates> candidates = new ArrayList<>();
+            for (long[] pair : pairs) {
+                candidates.add(ApiRows.toRecord(ok(s, "/api/cross-sell/" + pair[0] + "/" + pair[1]), FctCrossSellCandidates.class));
+            }
+            Path dir = tmp.resolve("api-" + i);
+            MartCsv.writeCustomerMetrics(dir, customers.iterator());
+            MartCsv.writeProductPerformance(dir, products.iterator());
+            MartCsv.writeCrossSellCandidates(dir, candidates.iterator());
+            MartComparison.Result result = MartComparison.compare(input, dir);
+            assertThat(result.differences()).as("instance " + i + ": " + result).isEmpty();
+        }
+    }
+
+    private static JsonNode ok(MartsService s, String path) {
+        ApiRows.Response r = get(s, path);
+        assertThat(r.status()).as(path + " -> " + r.text()).isEqualTo(200);
+        assertThat(r.header("X-Served-By")).as("X-Served-By of " + path).isNotBlank();
+        return r.body();
+    }
+
+    @Test
+    void forwardedAnswersComeFromTheOwnerInOneHop() {
+        int servedElsewhere = 0;
+        MartsService asked = instances.get(0);
+        String self = "localhost:" + asked.apiPort();
+        for (int user = 1; user <= 40; user++) {
+            ApiRows.Response r = get(asked, "/api/customers/" + user);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Stale")).isNull();
+            if (!self.equals(r.header("X-Served-By"))) {
+                servedElsewhere++;
+            }
+        }
+        assertThat(servedElsewhere).as("keys owned by the other two instances").isPositive();
+    }
+
+    @Test
+    void errorsAreJsonWithTheRightStatus() {
+        MartsService s = instances.get(1);
+        expect(get(s, "/api/customers/abc"), 400, "bad_request");
+        expect(get(s, "/api/customers/99999999999999999999"), 400, "bad_request");
+        expect(get(s, "/api/products/-"), 400, "bad_request");
+        expect(get(s, "/api/cross-sell/1/x"), 400, "bad_request");
+        expect(get(s, "/api/customers/987654321"), 404, "not_found");
+        expect(get(s, "/api/cross-sell/1/987654321"), 404, "not_found");
+        expect(get(s, "/api/nothing-here"), 404, "not_found");
+        expect(ApiRows.send("POST", base(s) + "/api/customers/1", "Authorization", "Bearer " + TOKEN), 405, "method_not_allowed");
+        expect(ApiRows.send("DELETE", base(s) + "/health/live"), 405, "method_not_allowed");
+    }
+
+    @Test
+    void aTokenIsRequiredOnTheApiButNotOnHealthOrMetrics() {
+        MartsService s = instances.get(2);
+        expect(ApiRows.get(base(s) + "/api/customers/1"), 401, "unauthorized");
+        expect(ApiRows.get(base(s) + "/api/customers/1", "Authorization", "Bearer wrong"), 401, "unauthorized");
+        assertThat(ApiRows.get(base(s) + "/health/live").status()).isEqualTo(200);
+        assertThat(ApiRows.get(base(s) + "/health/ready").status()).isEqualTo(200);
+        ApiRows.Response metrics = ApiRows.get(base(s) + "/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.text()).contains("kafka_stream").contains("thelook_mart_rows");
+        assertThat(get(s, "/metrics").text()).contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/customers/{userId}\"");
+    }
+
+    @Test
+    void instancesListsEveryInstanceWithItsPartitions() {
+        ApiRows.Response r = get(instances.get(0), "/api/instances");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode list = r.body().get("instances");
+        assertThat(list).hasSize(3);
+        int active = 0;
+        for (JsonNode instance : list) {
+            assertThat(instance.get("state").asText()).isEqualTo("RUNNING");
+            active += instance.get("stores").get("customer-metrics").get("active").size();
+        }
+        assertThat(active).as("every partition of customer-metrics active somewhere, once").isEqualTo(4);
+    }
+
+    @Test
+    void aBoundedFuzzFindsNoServerError() {
+        Random random = new Random(42);
+        String[] prefixes = {"/api/customers/", "/api/products/", "/api/cross-sell/", "/api/customers/1/", "/api/", "/health/",
+            "/metrics/", "/internal/v1/", "/", "/api/cross-sell/5/"};
+        String[] pieces = {"1", "-1", "0", "9223372036854775807", "9223372036854775808", "%00", "%2e%2e", "..", "%ff%fe",
+            "abc", "1e3", " ", "%20", "%25", "\u00e9", "limit=-5", "?sort=x", "?cursor=%%%", "?limit=100000", "/../../etc/passwd",
+            "x".repeat(3000), "1;2", "{userId}", "%u0041", "1.5"};
+        for (int i = 0; i < 300; i++) {
+            StringBuilder path = new StringBuilder(prefixes[random.nextInt(prefixes.length)]);
+            for (int n = random.nextInt(3); n >= 0; n--) {
+                path.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String url = base(instances.get(random.nextInt(3))) + encodeUnsafe(path.toString());
+            ApiRows.Response r;
+            try {
+                r = random.nextBoolean() ? ApiRows.get(url, "Authorization", "Bearer " + TOKEN, "X-Garbage", "\u0001x".strip())
+                        : ApiRows.get(url);
+            } catch (IllegalArgumentException notAUri) {
+                continue; // the client refuses to send it: nothing reached the server
+            }
+            assertThat(r.status() < 500 || (r.status() == 503 && r.header("Retry-After") != null))
+                    .as(url + " -> " + r.status() + " " + r.text()).isTrue();
+        }
+    }
+
+    /** Spaces and non-ASCII are sent percent-encoded, as any client would; the rest goes as it is. */
+    private static String encodeUnsafe(String path) {
+        StringBuilder out = new StringBuilder();
+        for (char c : path.toCharArray()) {
+            if (c == ' ' || c > 126 || c < 32) {
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.append('%').append(String.format("%02X", b));
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void expect(ApiRows.Response r, int status, String error) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.body()).as("a JSON body: " + r.text()).isNotNull();
+        assertThat(r.body().get("error").asText()).isEqualTo(error);
+        assertThat(r.body().get("detail").asText()).isNotBlank();
+    }
+}
