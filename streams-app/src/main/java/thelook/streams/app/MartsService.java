@@ -106,10 +106,10 @@ public final class MartsService implements AutoCloseable {
         HostInfo self = apiSettings == null ? null : new HostInfo(apiSettings.advertisedHost(), apiSettings.advertisedPort());
         StreamsSettings settings = new StreamsSettings(options.applicationId(), clients, options.stateDir().resolve("streams"),
                 options.threads(), options.standbyReplicas(), options.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES,
-                options.topics(), false, options.stores(), self == null ? null : self.host() + ":" + self.port());
+                options.topics(), false, options.stores(), self == null ? null : self.host() + ":" + self.port(), true);
         app = MartsApp.start(settings, registry.serdes(true), partitions, options.startTimeout(), started -> {
             if (apiSettings != null) { // answers (503 until ready) while the state is restored
-                api = ApiServer.start(apiSettings, started.streams(), started.topology(), self);
+                api = ApiServer.start(apiSettings, started.streams(), started.topology(), self, options.applicationId());
                 listener.info("API:             http://localhost:" + api.port() + " (advertised to the other instances as "
                         + self.host() + ":" + self.port() + ")");
             }

@@ -56,7 +56,7 @@ final class ReplayCluster implements AutoCloseable {
             stopIf(abandoned);
             StreamsSettings settings = new StreamsSettings(spec.applicationId(), clients, spec.workDir().resolve("streams"),
                     spec.threads(), 0, spec.commitIntervalMs(), StreamsSettings.DEFAULT_CACHE_BYTES, spec.topics(), embedded != null,
-                    spec.stores(), null);
+                    spec.stores(), null, false);
             MartsApp app = MartsApp.start(settings, spec.topologySerdes(), spec.partitions(), spec.timeout());
             return new ReplayCluster(embedded, clients, admin, app);
         } catch (RuntimeException | ExecutionException | InterruptedException e) {

@@ -16,10 +16,11 @@ import thelook.streams.topology.UnreadableRecordHandler;
  * @param clients          bootstrap servers and the user's client settings, passed to every client Streams makes
  * @param standbyReplicas  warm copies of each task's state on other instances (fail-over without a full restore)
  * @param applicationServer {@code host:port} other instances reach this one at (interactive queries), or null
+ * @param indexes          whether the topology keeps the ordered indexes of the API's listings (the service does)
  */
 public record StreamsSettings(String applicationId, KafkaClients clients, Path stateDir, int threads, int standbyReplicas,
                               long commitIntervalMs, long cacheBytes, TopicNames topics, boolean brokerInProcess,
-                              StoreKind stores, String applicationServer) {
+                              StoreKind stores, String applicationServer, boolean indexes) {
 
     /** Kafka's exactly-once default: freshness first, for the live service. */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;

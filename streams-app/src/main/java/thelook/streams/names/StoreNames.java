@@ -7,6 +7,14 @@ public final class StoreNames {
     public static final String PRODUCT_PERFORMANCE = "product-performance";
     public static final String CROSS_SELL_CANDIDATES = "cross-sell-candidates";
 
+    // listings (the service only): an ordered index next to each mart, and each row's entries in it
+    public static final String CUSTOMER_METRICS_INDEX = "customer-metrics-index";
+    public static final String CUSTOMER_METRICS_INDEXED = "customer-metrics-indexed";
+    public static final String PRODUCT_PERFORMANCE_INDEX = "product-performance-index";
+    public static final String PRODUCT_PERFORMANCE_INDEXED = "product-performance-indexed";
+    public static final String CROSS_SELL_CANDIDATES_INDEX = "cross-sell-candidates-index";
+    public static final String CROSS_SELL_CANDIDATES_INDEXED = "cross-sell-candidates-indexed";
+
     // staging: previous version of each input row, for retraction
     public static final String STAGED_EVENTS = "staged-events";
     public static final String STAGED_ITEMS = "staged-items";

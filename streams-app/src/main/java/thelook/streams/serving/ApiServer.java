@@ -38,8 +38,9 @@ public final class ApiServer implements AutoCloseable {
     static final String EVENT_TIME = "X-Event-Time";
     static final String JSON_TYPE = "application/json";
     /** The routes of this API, for 405 answers and the OpenAPI check. */
-    static final List<String> API_ROUTES = List.of("/api/customers/{userId}", "/api/products/{productId}",
-            "/api/cross-sell/{userId}/{productId}", "/api/instances", "/health/live", "/health/ready", "/metrics", "/openapi.json");
+    static final List<String> API_ROUTES = List.of("/api/customers", "/api/customers/{userId}", "/api/customers/{userId}/cross-sell",
+            "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/instances",
+            "/health/live", "/health/ready", "/metrics", "/openapi.json");
 
     /**
      * @param port             where to listen (0: any free port)
@@ -58,14 +59,16 @@ public final class ApiServer implements AutoCloseable {
     private final Settings settings;
     private final MartQueries queries;
     private final Forwarder forwarder;
+    private final Listings listings;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin server;
 
-    private ApiServer(Settings settings, MartQueries queries) {
+    private ApiServer(Settings settings, MartQueries queries, String applicationId) {
         this.settings = settings;
         this.queries = queries;
         this.forwarder = new Forwarder(settings.token());
+        this.listings = new Listings(queries, forwarder, new Cursors(applicationId, settings.token()));
         this.streamsMetrics = new KafkaStreamsMetrics(queries.streams());
         streamsMetrics.bindTo(metrics);
         for (String store : List.of(StoreNames.CUSTOMER_METRICS, StoreNames.PRODUCT_PERFORMANCE, StoreNames.CROSS_SELL_CANDIDATES)) {
@@ -94,6 +97,14 @@ public final class ApiServer implements AutoCloseable {
                 long productId = id(ctx, "productId");
                 lookup(ctx, StoreNames.CROSS_SELL_CANDIDATES, productId, KeyBytes.of(productId, userId),
                         "cross-sell candidate (user " + userId + ", product " + productId + ")");
+            });
+            config.routes.get("/api/customers", ctx -> listing(ctx, Listings.CUSTOMERS, null));
+            config.routes.get("/api/products", ctx -> listing(ctx, Listings.PRODUCTS, null));
+            config.routes.get("/api/cross-sell", ctx -> listing(ctx, Listings.CROSS_SELL, null));
+            config.routes.get("/api/customers/{userId}/cross-sell", ctx -> listing(ctx, Listings.USER_CROSS_SELL, id(ctx, "userId")));
+            config.routes.get("/internal/v1/page", ctx -> {
+                requireServing();
+                listings.localPage(ctx);
             });
             config.routes.get("/api/instances", this::instances);
             config.routes.get("/internal/v1/instance", ctx -> json(ctx, 200, self()));
@@ -124,8 +135,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Starts listening; {@code queries} must already have this instance's advertised host. */
-    static ApiServer start(Settings settings, MartQueries queries) {
-        ApiServer api = new ApiServer(settings, queries);
+    static ApiServer start(Settings settings, MartQueries queries, String applicationId) {
+        ApiServer api = new ApiServer(settings, queries, applicationId);
         try {
             api.server.start();
         } catch (RuntimeException e) {
@@ -135,9 +146,18 @@ public final class ApiServer implements AutoCloseable {
         return api;
     }
 
-    /** Starts on the topology of a running app; {@code self} is what {@code application.server} says. */
-    public static ApiServer start(Settings settings, KafkaStreams streams, org.apache.kafka.streams.Topology topology, HostInfo self) {
-        return start(settings, new MartQueries(streams, topology, self));
+    /**
+     * Starts on the topology of a running app; {@code self} is what {@code application.server} says; the
+     * application id keys the page cursors, so that every instance accepts the others'.
+     */
+    public static ApiServer start(Settings settings, KafkaStreams streams, org.apache.kafka.streams.Topology topology, HostInfo self,
+                                  String applicationId) {
+        return start(settings, new MartQueries(streams, topology, self), applicationId);
+    }
+
+    private void listing(Context ctx, Listings.Listing listing, Long user) {
+        requireServing();
+        listings.page(ctx, listings.parse(ctx, listing, user));
     }
 
     public int port() {

@@ -43,6 +43,8 @@ import thelook.avro.internal.UserProductStats;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.flow.Output;
+import thelook.streams.index.MartIndex;
+import thelook.streams.marts.MartIndexWriter;
 import thelook.streams.intermediate.OrderAttribution;
 import thelook.streams.intermediate.ProductItemEnrichment;
 import thelook.streams.marts.CrossSellCandidatesMart;
@@ -76,10 +78,12 @@ public final class TheLookTopology {
     private final TopicSerdes internal;
     private final int partitions;
     private final StoreKind stores;
+    private final boolean indexes;
     private final Serde<Long> key;
     private final StreamsBuilder builder = new StreamsBuilder();
 
-    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores) {
+    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean indexes) {
+        this.indexes = indexes;
         this.topics = topics;
         this.serdes = serdes;
         this.internal = serdes.internal();
@@ -93,7 +97,12 @@ public final class TheLookTopology {
      * @param stores where state lives; the marts are the same either way
      */
     public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores) {
-        return new TheLookTopology(topics, serdes, partitions, stores).build();
+        return build(topics, serdes, partitions, stores, false);
+    }
+
+    /** @param indexes whether to keep the ordered indexes the service's listings read (a replay needs none) */
+    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean indexes) {
+        return new TheLookTopology(topics, serdes, partitions, stores, indexes).build();
     }
 
     private Topology build() {
@@ -119,9 +128,11 @@ public final class TheLookTopology {
                 ProductPerformanceMart::new,
                 (mart, view, emit) -> mart.applyView(view.key(), view.value().getEvent(), view.value().getSign(), emit),
                 PRODUCT_PARTITION, Output.PRODUCT_ROWS);
-        products.productRows().merge(productItems.productRows()).merge(productViews.productRows())
-                .to(topics.productPerformance(), Produced.with(key, serdes.value(DimProductPerformance.class))
-                        .withName("sink-product-performance"));
+        KStream<Long, DimProductPerformance> productRows =
+                products.productRows().merge(productItems.productRows()).merge(productViews.productRows());
+        productRows.to(topics.productPerformance(), Produced.with(key, serdes.value(DimProductPerformance.class))
+                .withName("sink-product-performance"));
+        index(productRows, MartIndex.PRODUCTS, MartIndex::keyOf);
 
         // order partition: items meet their order, and through it their user
         Fed orders = feed(feeds, input(TheLookTable.ORDERS, Order.class), "orders", OrderAttribution::new,
@@ -144,20 +155,38 @@ public final class TheLookTopology {
                         .repartition(repartitioned("contributions-by-user", UserContribution.class)), "user-order-aggregates",
                 CustomerMetricsMart::new, (mart, contribution, emit) -> mart.applyContribution(contribution.key(), contribution.value(), emit),
                 USER_PARTITION, Output.CUSTOMER_ROWS, Output.CROSS_SELL_STATES);
-        users.customerRows().merge(userEvents.customerRows()).merge(userOrders.customerRows())
-                .to(topics.customerMetrics(), Produced.with(key, serdes.value(DimCustomerMetrics.class)).withName("sink-customer-metrics"));
+        KStream<Long, DimCustomerMetrics> customerRows =
+                users.customerRows().merge(userEvents.customerRows()).merge(userOrders.customerRows());
+        customerRows.to(topics.customerMetrics(), Produced.with(key, serdes.value(DimCustomerMetrics.class))
+                .withName("sink-customer-metrics"));
+        index(customerRows, MartIndex.CUSTOMERS, MartIndex::keyOf);
 
         // cross-sell: the user side's candidate states meet the product's columns
         Fed crossSell = feed(feeds, users.crossSellStates().merge(userEvents.crossSellStates()).merge(userOrders.crossSellStates())
                         .repartition(repartitioned("cross-sell-by-product", CrossSellViewState.class)), "cross-sell-assembly",
                 CrossSellCandidatesMart::new, (mart, state, emit) -> mart.apply(state.value(), emit), PRODUCT_PARTITION,
                 Output.CROSS_SELL_ROWS);
-        products.crossSellRows().merge(crossSell.crossSellRows())
-                .to(topics.crossSellCandidates(), Produced.with(serdes.recordKey(CrossSellKey.class),
-                        serdes.value(FctCrossSellCandidates.class)).withName("sink-cross-sell"));
+        KStream<CrossSellKey, FctCrossSellCandidates> crossSellRows = products.crossSellRows().merge(crossSell.crossSellRows());
+        crossSellRows.to(topics.crossSellCandidates(), Produced.with(serdes.recordKey(CrossSellKey.class),
+                serdes.value(FctCrossSellCandidates.class)).withName("sink-cross-sell"));
+        index(crossSellRows, MartIndex.CROSS_SELL, MartIndex::keyOf);
 
         feeds.forEach(Fed::requireAllTaken);
         return builder.build();
+    }
+
+    /**
+     * The ordered index next to a mart, for the service's listings; a replay builds none. It hangs off the
+     * mart's rows in the mart's own sub-topology, so it is written in the same task and transaction.
+     */
+    private <K, R> void index(KStream<K, R> rows, MartIndex<R> index, Function<K, byte[]> keyBytes) {
+        if (!indexes) {
+            return;
+        }
+        add(index.indexStore(), Serdes.Bytes(), Serdes.ByteArray(), Access.ORDERED_CACHED);
+        add(index.indexedStore(), Serdes.Bytes(), Serdes.ByteArray(), Access.BY_KEY_CACHED);
+        rows.process(() -> new MartIndexWriter<>(index, keyBytes), Named.as("index-" + index.indexStore()),
+                index.indexStore(), index.indexedStore());
     }
 
     /** One source into the helper that owns its partition's stores; {@code outputs}: the kinds it may emit. */

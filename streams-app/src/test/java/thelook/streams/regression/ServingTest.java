@@ -133,6 +133,130 @@ class ServingTest {
     }
 
     @Test
+    void everyListingSortAndOrderWalkedPageByPageFromEveryInstanceReturnsEachRowOnceInOrder() throws Exception {
+        Map<String, List<String>> keyColumns = Map.of("customers", List.of("user_id"), "products", List.of("product_id"),
+                "cross-sell", List.of("user_id", "product_id"));
+        Map<String, List<String>> sorts = Map.of(
+                "customers", List.of("user_id", "total_order_revenue", "total_orders", "total_events", "last_order_dttm"),
+                "products", List.of("product_id", "total_product_revenue", "total_product_views", "total_product_profit",
+                        "product_conversion_rate", "product_return_rate"),
+                "cross-sell", List.of("user_id,product_id", "estimated_lost_revenue"));
+        Map<String, java.util.Set<String>> expectedKeys = new java.util.HashMap<>();
+        try (BatchOracle oracle = BatchOracle.over(input); Statement st = oracle.connection().createStatement()) {
+            for (var e : Map.of("customers", "dim_customer_metrics", "products", "dim_product_performance",
+                    "cross-sell", "fct_cross_sell_candidates").entrySet()) {
+                java.util.Set<String> keys = new java.util.HashSet<>();
+                try (ResultSet rs = st.executeQuery("SELECT " + String.join(", ", keyColumns.get(e.getKey())) + " FROM " + e.getValue())) {
+                    while (rs.next()) {
+                        keys.add(keyColumns.get(e.getKey()).size() == 1 ? rs.getString(1) : rs.getString(1) + "/" + rs.getString(2));
+                    }
+                }
+                expectedKeys.put(e.getKey(), keys);
+            }
+        }
+        for (MartsService s : instances) {
+            for (String listing : sorts.keySet()) {
+                for (String sort : sorts.get(listing)) {
+                    for (String order : List.of("asc", "desc")) {
+                        List<JsonNode> rows = walk(s, "/api/" + listing + "?sort=" + sort + "&order=" + order + "&limit=37");
+                        List<String> keys = rows.stream().map(r -> key(r, keyColumns.get(listing))).toList();
+                        assertThat(keys).as(listing + " by " + sort + " " + order + ": each row once").doesNotHaveDuplicates();
+                        assertThat(new java.util.HashSet<>(keys)).as(listing + " by " + sort + " " + order)
+                                .isEqualTo(expectedKeys.get(listing));
+                        String valueColumn = sort.contains(",") || sort.endsWith("_id") ? null : sort;
+                        assertInOrder(rows, valueColumn, keyColumns.get(listing), order.equals("desc"), listing + " by " + sort + " " + order);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aUsersCandidatesComeHighestLostRevenueFirst() throws Exception {
+        Map<Long, java.util.Set<Long>> byUser = new java.util.TreeMap<>();
+        try (BatchOracle oracle = BatchOracle.over(input); Statement st = oracle.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT user_id, product_id FROM fct_cross_sell_candidates")) {
+            while (rs.next()) {
+                byUser.computeIfAbsent(rs.getLong(1), u -> new java.util.HashSet<>()).add(rs.getLong(2));
+            }
+        }
+        int checked = 0;
+        for (var e : byUser.entrySet()) {
+            if (checked++ > 15) {
+                break;
+            }
+            List<JsonNode> rows = walk(instances.get(checked % 3), "/api/customers/" + e.getKey() + "/cross-sell?limit=2");
+            assertThat(rows.stream().map(r -> r.get("product_id").asLong()).toList()).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(e.getValue());
+            assertThat(rows).allSatisfy(r -> assertThat(r.get("user_id").asLong()).isEqualTo(e.getKey()));
+            assertInOrder(rows, "estimated_lost_revenue", List.of("product_id"), true, "user " + e.getKey());
+        }
+        assertThat(walk(instances.get(0), "/api/customers/987654321/cross-sell")).as("a user without candidates").isEmpty();
+    }
+
+    @Test
+    void badListingParametersAndForeignCursorsAre400() {
+        MartsService s = instances.get(0);
+        expect(get(s, "/api/customers?sort=email"), 400, "bad_request");
+        expect(get(s, "/api/customers?order=up"), 400, "bad_request");
+        expect(get(s, "/api/products?limit=0"), 400, "bad_request");
+        expect(get(s, "/api/products?limit=1001"), 400, "bad_request");
+        expect(get(s, "/api/products?limit=ten"), 400, "bad_request");
+        expect(get(s, "/api/cross-sell?sort=user_estimated_lost_revenue"), 400, "bad_request");
+        String next = get(s, "/api/customers?sort=total_events&limit=5").body().get("next").asText();
+        expect(get(s, "/api/customers?sort=total_events&order=desc&limit=5&cursor=" + next), 400, "bad_request");
+        expect(get(s, "/api/products?limit=5&cursor=" + next), 400, "bad_request");
+        char[] forged = next.toCharArray();
+        forged[forged.length / 2] = forged[forged.length / 2] == 'A' ? 'B' : 'A';
+        expect(get(s, "/api/customers?sort=total_events&limit=5&cursor=" + new String(forged)), 400, "bad_request");
+        expect(get(s, "/api/customers?sort=total_events&limit=5&cursor=not-ours"), 400, "bad_request");
+        assertThat(get(instances.get(2), "/api/customers?sort=total_events&limit=5&cursor=" + next).status())
+                .as("another instance accepts the cursor").isEqualTo(200);
+    }
+
+    /** Every page of a listing until {@code next} is null. */
+    static List<JsonNode> walk(MartsService s, String firstPage) {
+        List<JsonNode> rows = new ArrayList<>();
+        String page = firstPage;
+        for (int n = 0; n < 1000; n++) {
+            ApiRows.Response r = get(s, page);
+            assertThat(r.status()).as(page + " -> " + r.text()).isEqualTo(200);
+            r.body().get("rows").forEach(rows::add);
+            JsonNode next = r.body().get("next");
+            if (next.isNull()) {
+                return rows;
+            }
+            page = firstPage + (firstPage.contains("?") ? "&" : "?") + "cursor=" + next.asText();
+        }
+        throw new AssertionError("more than 1000 pages");
+    }
+
+    private static String key(JsonNode row, List<String> columns) {
+        return columns.stream().map(c -> row.get(c).asText()).collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    /** By the value (NULL first ascending), then by key; descending reverses both. */
+    private static void assertInOrder(List<JsonNode> rows, String valueColumn, List<String> keyColumns, boolean descending, String what) {
+        java.util.Comparator<JsonNode> byKey = java.util.Comparator.comparingLong((JsonNode r) -> r.get(keyColumns.get(0)).asLong());
+        if (keyColumns.size() > 1) {
+            byKey = byKey.thenComparingLong(r -> r.get(keyColumns.get(1)).asLong());
+        }
+        java.util.Comparator<JsonNode> order = byKey;
+        if (valueColumn != null) {
+            java.util.Comparator<JsonNode> byValue = java.util.Comparator.comparing((JsonNode r) -> r.get(valueColumn),
+                    java.util.Comparator.nullsFirst((a, b) -> a.isTextual() ? a.asText().compareTo(b.asText()) : Double.compare(a.asDouble(), b.asDouble())));
+            order = java.util.Comparator.comparing((JsonNode r) -> r.get(valueColumn).isNull() ? null : r, java.util.Comparator.nullsFirst(byValue))
+                    .thenComparing(byKey);
+        }
+        if (descending) {
+            order = order.reversed();
+        }
+        List<JsonNode> sorted = new ArrayList<>(rows);
+        sorted.sort(order);
+        assertThat(rows).as(what + ": in order").containsExactlyElementsOf(sorted);
+    }
+
+    @Test
     void forwardedAnswersComeFromTheOwnerInOneHop() {
         int servedElsewhere = 0;
         MartsService asked = instances.get(0);
