@@ -51,7 +51,7 @@ public final class MartsApp implements AutoCloseable {
      */
     public static MartsApp start(StreamsSettings settings, TopicSerdes serdes, int partitions, Duration timeout,
                                  Consumer<MartsApp> started) {
-        var topology = TheLookTopology.build(settings.topics(), serdes, partitions, settings.stores(), settings.indexes());
+        var topology = TheLookTopology.build(settings.topics(), serdes, partitions, settings.stores(), settings.serving());
         KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
         MartsApp app = new MartsApp(streams, topology);
         CountDownLatch running = new CountDownLatch(1);

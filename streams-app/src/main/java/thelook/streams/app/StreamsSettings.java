@@ -16,11 +16,12 @@ import thelook.streams.topology.UnreadableRecordHandler;
  * @param clients          bootstrap servers and the user's client settings, passed to every client Streams makes
  * @param standbyReplicas  warm copies of each task's state on other instances (fail-over without a full restore)
  * @param applicationServer {@code host:port} other instances reach this one at (interactive queries), or null
- * @param indexes          whether the topology keeps the ordered indexes of the API's listings (the service does)
+ * @param serving          whether the topology keeps what the API reads besides the marts: the listings' ordered
+ *                         indexes and each partition's event time (the service does, a replay does not)
  */
 public record StreamsSettings(String applicationId, KafkaClients clients, Path stateDir, int threads, int standbyReplicas,
                               long commitIntervalMs, long cacheBytes, TopicNames topics, boolean brokerInProcess,
-                              StoreKind stores, String applicationServer, boolean indexes) {
+                              StoreKind stores, String applicationServer, boolean serving) {
 
     /** Kafka's exactly-once default: freshness first, for the live service. */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;

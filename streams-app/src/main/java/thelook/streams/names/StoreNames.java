@@ -15,6 +15,10 @@ public final class StoreNames {
     public static final String CROSS_SELL_CANDIDATES_INDEX = "cross-sell-candidates-index";
     public static final String CROSS_SELL_CANDIDATES_INDEXED = "cross-sell-candidates-indexed";
 
+    // freshness (the service only): the largest event time each partition of the user and product sides has processed
+    public static final String USER_PARTITION_EVENT_TIME = "user-partition-event-time";
+    public static final String PRODUCT_PARTITION_EVENT_TIME = "product-partition-event-time";
+
     // staging: previous version of each input row, for retraction
     public static final String STAGED_EVENTS = "staged-events";
     public static final String STAGED_ITEMS = "staged-items";

@@ -171,7 +171,7 @@ public final class ApiServer implements AutoCloseable {
         boolean forwarded = ctx.header(FORWARDED) != null;
         if (meta.activeHost().equals(queries.self())) {
             try {
-                answer(ctx, queries.<Object, SpecificRecord>active(store, partition, key), what, false, 0);
+                answer(ctx, queries.<Object, SpecificRecord>active(store, partition, key), what, false, 0, store, partition);
                 return;
             } catch (InvalidStateStoreException movingOrRestoring) {
                 staleOrUnavailable(ctx, store, partition, key, what);
@@ -205,14 +205,18 @@ public final class ApiServer implements AutoCloseable {
     private void staleOrUnavailable(Context ctx, String store, int partition, Object key, String what) {
         try {
             SpecificRecord row = queries.stale(store, partition, key);
-            answer(ctx, row, what, true, Math.max(0, queries.lag(store, partition)));
+            answer(ctx, row, what, true, Math.max(0, queries.lag(store, partition)), store, partition);
         } catch (InvalidStateStoreException e) {
             throw ApiError.unavailable("partition " + partition + " of " + store + " is moving between instances");
         }
     }
 
-    private void answer(Context ctx, SpecificRecord row, String what, boolean stale, long lag) {
+    private void answer(Context ctx, SpecificRecord row, String what, boolean stale, long lag, String store, int partition) {
         ctx.header(SERVED_BY, queries.self().host() + ":" + queries.self().port());
+        Long micros = queries.eventTime(store, partition);
+        if (micros != null) {
+            ctx.header(EVENT_TIME, eventTime(micros));
+        }
         if (stale) {
             ctx.header(STALE, "true");
             ctx.header(LAG, Long.toString(lag));
@@ -306,6 +310,10 @@ public final class ApiServer implements AutoCloseable {
             error(ctx, 401, "unauthorized", "a bearer token is required: Authorization: Bearer <token>", null);
             ctx.skipRemainingHandlers();
         }
+    }
+
+    static String eventTime(long micros) {
+        return RowJson.timestamp(java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
     }
 
     static long id(Context ctx, String name) {

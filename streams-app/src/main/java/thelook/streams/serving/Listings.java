@@ -66,6 +66,9 @@ final class Listings {
         this.cursors = cursors;
     }
 
+    /** A share of a page, and the event time all its partitions have reached (null: unknown for one of them). */
+    private record Share(List<Entry> entries, Long eventTime) {}
+
     /** {@code sort}, {@code order}, {@code limit}, {@code cursor} of a public listing; {@code user} for a user's candidates. */
     Request parse(Context ctx, Listing listing, Long user) {
         MartIndex.Sort sort;
@@ -121,12 +124,14 @@ final class Listings {
             throw ApiError.unavailable("not every partition of " + r.listing().store() + " has an active owner (rebalancing)");
         }
         List<Entry> entries = new ArrayList<>();
+        Long eventTime = Long.MAX_VALUE;
         for (var e : byHost.entrySet()) {
-            if (e.getKey().equals(queries.self())) {
-                entries.addAll(local(r, e.getValue()));
-            } else {
-                entries.addAll(remote(ctx, e.getKey(), r, e.getValue()));
-            }
+            Share share = e.getKey().equals(queries.self()) ? local(r, e.getValue()) : remote(ctx, e.getKey(), r, e.getValue());
+            entries.addAll(share.entries());
+            eventTime = eventTime == null || share.eventTime() == null ? null : Math.min(eventTime, share.eventTime());
+        }
+        if (eventTime != null && eventTime != Long.MAX_VALUE) {
+            ctx.header(ApiServer.EVENT_TIME, ApiServer.eventTime(eventTime));
         }
         Comparator<Entry> order = (a, b) -> Arrays.compareUnsigned(a.entry(), b.entry());
         entries.sort(r.descending() ? order.reversed() : order);
@@ -171,13 +176,19 @@ final class Listings {
         Request r = new Request(listing, sort, "desc".equals(ctx.queryParam("order")), limit,
                 after == null ? null : Base64.getUrlDecoder().decode(after), user == null ? null : Long.parseLong(user));
         ArrayNode out = RowJson.JSON.createArrayNode();
-        for (Entry e : local(r, partitions)) {
+        Share share = local(r, partitions);
+        for (Entry e : share.entries()) {
             out.addObject().put("entry", Base64.getUrlEncoder().withoutPadding().encodeToString(e.entry())).set("row", e.row());
         }
-        ApiServer.json(ctx, 200, RowJson.JSON.createObjectNode().set("entries", out));
+        ObjectNode body = RowJson.JSON.createObjectNode();
+        body.set("entries", out);
+        if (share.eventTime() != null) {
+            body.put("event_time_micros", share.eventTime());
+        }
+        ApiServer.json(ctx, 200, body);
     }
 
-    private List<Entry> remote(Context ctx, HostInfo host, Request r, List<Integer> partitions) {
+    private Share remote(Context ctx, HostInfo host, Request r, List<Integer> partitions) {
         StringBuilder path = new StringBuilder("/internal/v1/page?listing=").append(r.listing().name())
                 .append("&sort=").append(java.net.URLEncoder.encode(r.sort().name(), java.nio.charset.StandardCharsets.UTF_8))
                 .append("&order=").append(r.descending() ? "desc" : "asc")
@@ -195,22 +206,27 @@ final class Listings {
         }
         List<Entry> out = new ArrayList<>();
         try {
-            for (JsonNode e : RowJson.JSON.readTree(answer.body()).get("entries")) {
+            JsonNode body = RowJson.JSON.readTree(answer.body());
+            for (JsonNode e : body.get("entries")) {
                 out.add(new Entry(Base64.getUrlDecoder().decode(e.get("entry").asText()), e.get("row")));
             }
+            JsonNode time = body.get("event_time_micros");
+            return new Share(out, time == null || time.isNull() ? null : time.asLong());
         } catch (IOException | RuntimeException e) {
             throw ApiError.unavailable("instance " + host + " answered its part of the page with something unreadable");
         }
-        return out;
     }
 
     /** At most {@code limit + 1} entries per partition after the position, each with its row. */
-    private List<Entry> local(Request r, List<Integer> partitions) {
+    private Share local(Request r, List<Integer> partitions) {
         MartIndex<?> index = r.listing().index();
         Bytes from = r.descending() ? index.lowest(r.sort(), r.user()) : (r.after() != null ? Bytes.wrap(r.after()) : index.lowest(r.sort(), r.user()));
         Bytes to = r.descending() ? (r.after() != null ? Bytes.wrap(r.after()) : index.highest(r.sort(), r.user())) : index.highest(r.sort(), r.user());
         List<Entry> out = new ArrayList<>();
+        Long eventTime = Long.MAX_VALUE;
         for (int partition : partitions) {
+            Long reached = queries.eventTime(r.listing().store(), partition);
+            eventTime = eventTime == null || reached == null ? null : Math.min(eventTime, reached);
             try {
                 ReadOnlyKeyValueStore<Bytes, byte[]> store = queries.activeStore(index.indexStore(), partition);
                 int taken = 0;
@@ -231,7 +247,7 @@ final class Listings {
                 throw ApiError.unavailable("partition " + partition + " of " + r.listing().store() + " is moving between instances");
             }
         }
-        return out;
+        return new Share(out, eventTime == null || eventTime == Long.MAX_VALUE ? null : eventTime);
     }
 
     private SpecificRecord row(Listing listing, int partition, byte[] rowKey) {

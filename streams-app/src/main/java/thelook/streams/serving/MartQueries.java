@@ -15,9 +15,12 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import thelook.streams.flow.EventTimes;
+import thelook.streams.names.StoreNames;
 
 /**
  * The one way serving reads the topology's stores: where a key lives, a local read from the active
@@ -78,6 +81,20 @@ final class MartQueries {
     <K, V> ReadOnlyKeyValueStore<K, V> activeStore(String store, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore())
                 .withPartition(partition));
+    }
+
+    /**
+     * The largest event time (micros) the partition's owner had processed, read from this instance's copy
+     * of the partition's event-time store (active or standby); null when it has none or nothing was stamped.
+     */
+    Long eventTime(String martStore, int partition) {
+        String store = martStore.equals(StoreNames.CUSTOMER_METRICS) ? StoreNames.USER_PARTITION_EVENT_TIME
+                : StoreNames.PRODUCT_PARTITION_EVENT_TIME;
+        try {
+            return stale(store, partition, EventTimes.KEY);
+        } catch (InvalidStateStoreException notHere) {
+            return null;
+        }
     }
 
     /** How many changelog records this instance's copy of the partition is behind; -1 when it has none. */

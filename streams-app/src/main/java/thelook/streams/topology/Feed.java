@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import thelook.avro.CrossSellKey;
 import thelook.avro.DimCustomerMetrics;
 import thelook.avro.DimProductPerformance;
@@ -16,6 +17,7 @@ import thelook.avro.internal.OrderItemChange;
 import thelook.avro.internal.UserContribution;
 import thelook.streams.flow.BadRecordException;
 import thelook.streams.flow.Emit;
+import thelook.streams.flow.EventTimes;
 import thelook.streams.flow.Output;
 
 /**
@@ -35,27 +37,37 @@ final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
     private final Function<ProcessorContext<?, ?>, H> helperOf;
     private final Step<V, H> step;
     private final String[] nodes = new String[Output.values().length]; // null: this feed has no such output
+    private final String eventTimeStore;
+    private KeyValueStore<Long, Long> eventTime;
+    private Long reached;
     private ProcessorContext<Object, Object> context;
     private H helper;
     private Record<Long, V> cause;
 
-    private Feed(String name, Function<ProcessorContext<?, ?>, H> helperOf, Step<V, H> step, Set<Output> outputs) {
+    private Feed(String name, Function<ProcessorContext<?, ?>, H> helperOf, Step<V, H> step, Set<Output> outputs,
+                 String eventTimeStore) {
         this.name = name;
+        this.eventTimeStore = eventTimeStore;
         this.helperOf = helperOf;
         this.step = step;
         outputs.forEach(o -> nodes[o.ordinal()] = o.nodeOf(name));
     }
 
+    /** @param eventTimeStore where this feed's partition keeps the largest event time it has processed, or null */
     static <V, H> ProcessorSupplier<Long, V, Object, Object> of(String name, Function<ProcessorContext<?, ?>, H> helperOf,
-                                                                Step<V, H> step, Set<Output> outputs) {
+                                                                Step<V, H> step, Set<Output> outputs, String eventTimeStore) {
         Set<Output> copy = outputs.isEmpty() ? EnumSet.noneOf(Output.class) : EnumSet.copyOf(outputs);
-        return () -> new Feed<>(name, helperOf, step, copy);
+        return () -> new Feed<>(name, helperOf, step, copy, eventTimeStore);
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.helper = helperOf.apply(context);
+        if (eventTimeStore != null) {
+            eventTime = context.getStateStore(eventTimeStore);
+            reached = null;
+        }
     }
 
     @Override
@@ -65,6 +77,19 @@ final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
         }
         cause = record;
         step.apply(helper, record, this);
+        if (eventTime != null) {
+            Long micros = EventTimes.read(record.headers());
+            if (micros != null) {
+                if (reached == null) {
+                    Long stored = eventTime.get(EventTimes.KEY);
+                    reached = stored == null ? Long.MIN_VALUE : stored;
+                }
+                if (micros > reached) { // the store is cached: one changelog record per commit, not per record
+                    reached = micros;
+                    eventTime.put(EventTimes.KEY, micros);
+                }
+            }
+        }
     }
 
     /** Downstream with the timestamp and headers of the record that caused it, to this kind's node only. */

@@ -53,6 +53,7 @@ import thelook.streams.marts.ProductPerformanceMart;
 import thelook.streams.names.StoreNames;
 import thelook.streams.names.TopicNames;
 import thelook.streams.staging.EventStaging;
+import thelook.streams.staging.EventTimeStamp;
 import thelook.streams.staging.ItemStaging;
 import thelook.streams.state.HashKeyValueStore;
 
@@ -79,11 +80,13 @@ public final class TheLookTopology {
     private final int partitions;
     private final StoreKind stores;
     private final boolean indexes;
+    private final boolean eventTimes;
     private final Serde<Long> key;
     private final StreamsBuilder builder = new StreamsBuilder();
 
-    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean indexes) {
-        this.indexes = indexes;
+    private TheLookTopology(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean serving) {
+        this.indexes = serving;
+        this.eventTimes = serving;
         this.topics = topics;
         this.serdes = serdes;
         this.internal = serdes.internal();
@@ -100,9 +103,12 @@ public final class TheLookTopology {
         return build(topics, serdes, partitions, stores, false);
     }
 
-    /** @param indexes whether to keep the ordered indexes the service's listings read (a replay needs none) */
-    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean indexes) {
-        return new TheLookTopology(topics, serdes, partitions, stores, indexes).build();
+    /**
+     * @param serving whether to keep what the service's API reads besides the marts: the listings' ordered indexes
+     *                and each mart partition's event time (a replay needs neither)
+     */
+    public static Topology build(TopicNames topics, TopicSerdes serdes, int partitions, StoreKind stores, boolean serving) {
+        return new TheLookTopology(topics, serdes, partitions, stores, serving).build();
     }
 
     private Topology build() {
@@ -110,9 +116,9 @@ public final class TheLookTopology {
         List<Fed> feeds = new ArrayList<>();
 
         // staging: each input as a changelog, previous versions kept for retraction
-        KStream<Long, EventDelta> events = input(TheLookTable.EVENTS, Event.class)
+        KStream<Long, EventDelta> events = input(TheLookTable.EVENTS, Event.class, EventTimeStamp::events)
                 .process(EventStaging::new, Named.as("stg-events"), StoreNames.STAGED_EVENTS);
-        KStream<Long, ItemChange> items = input(TheLookTable.ORDER_ITEMS, OrderItem.class)
+        KStream<Long, ItemChange> items = input(TheLookTable.ORDER_ITEMS, OrderItem.class, EventTimeStamp::orderItems)
                 .process(ItemStaging::new, Named.as("stg-order-items"), StoreNames.STAGED_ITEMS);
 
         // product partition: catalog, items (+cost), views
@@ -135,14 +141,14 @@ public final class TheLookTopology {
         index(productRows, MartIndex.PRODUCTS, MartIndex::keyOf);
 
         // order partition: items meet their order, and through it their user
-        Fed orders = feed(feeds, input(TheLookTable.ORDERS, Order.class), "orders", OrderAttribution::new,
+        Fed orders = feed(feeds, input(TheLookTable.ORDERS, Order.class, EventTimeStamp::orders), "orders", OrderAttribution::new,
                 (side, order, emit) -> side.applyOrder(order.key(), order.value(), emit), ORDER_PARTITION, Output.CONTRIBUTIONS);
         Fed orderItems = feed(feeds, products.enrichedItems().merge(productItems.enrichedItems())
                         .repartition(repartitioned("items-by-order", OrderItemChange.class)), "order-items", OrderAttribution::new,
                 (side, item, emit) -> side.applyItem(item.key(), item.value(), emit), ORDER_PARTITION, Output.CONTRIBUTIONS);
 
         // user partition: users, their events, their orders and items
-        Fed users = feed(feeds, input(TheLookTable.USERS, User.class), "users", CustomerMetricsMart::new,
+        Fed users = feed(feeds, input(TheLookTable.USERS, User.class, EventTimeStamp::users), "users", CustomerMetricsMart::new,
                 (mart, user, emit) -> mart.applyUser(user.key(), user.value() != null, emit), USER_PARTITION,
                 Output.CUSTOMER_ROWS, Output.CROSS_SELL_STATES);
         Fed userEvents = feed(feeds, events.filter((id, d) -> d.getEvent().getUserId() != null, Named.as("user-events"))
@@ -190,12 +196,20 @@ public final class TheLookTopology {
     }
 
     /** One source into the helper that owns its partition's stores; {@code outputs}: the kinds it may emit. */
-    private static <V, H> Fed feed(List<Fed> feeds, KStream<Long, V> source, String name,
+    private <V, H> Fed feed(List<Fed> feeds, KStream<Long, V> source, String name,
                                    Function<ProcessorContext<?, ?>, H> helperOf,
                                    Feed.Step<V, H> step, String[] stores, Output... outputs) {
         Set<Output> declared = EnumSet.noneOf(Output.class);
         declared.addAll(List.of(outputs));
-        Fed fed = new Fed(name, source.process(Feed.of(name, helperOf, step, declared), Named.as(name), stores), declared);
+        String eventTimeStore = !eventTimes ? null : stores == USER_PARTITION ? StoreNames.USER_PARTITION_EVENT_TIME
+                : stores == PRODUCT_PARTITION ? StoreNames.PRODUCT_PARTITION_EVENT_TIME : null;
+        String[] connected = stores;
+        if (eventTimeStore != null) {
+            connected = java.util.Arrays.copyOf(stores, stores.length + 1);
+            connected[stores.length] = eventTimeStore;
+        }
+        Fed fed = new Fed(name, source.process(Feed.of(name, helperOf, step, declared, eventTimeStore), Named.as(name), connected),
+                declared);
         feeds.add(fed);
         return fed;
     }
@@ -203,6 +217,13 @@ public final class TheLookTopology {
     private <V extends SpecificRecord> KStream<Long, V> input(TheLookTable table, Class<V> type) {
         return builder.stream(table.topic(topics.prefix()),
                 Consumed.with(key, serdes.value(type)).withName("source-" + table.tableName()));
+    }
+
+    /** An input whose rows are stamped with their event time when the service tracks freshness. */
+    private <V extends SpecificRecord> KStream<Long, V> input(TheLookTable table, Class<V> type,
+                                                             org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier<Long, V, V> stamp) {
+        KStream<Long, V> in = input(table, type);
+        return eventTimes ? in.processValues(stamp, Named.as("event-time-" + table.tableName())) : in;
     }
 
     private <V extends SpecificRecord> Repartitioned<Long, V> repartitioned(String name, Class<V> type) {
@@ -238,6 +259,12 @@ public final class TheLookTopology {
         add(StoreNames.USER_PRODUCTS, bytes, internal.value(UserProductStats.class), Access.ORDERED_CACHED);
         add(StoreNames.USER_VIEW_TIMES, bytes, count, Access.ORDERED);
         add(StoreNames.CUSTOMER_METRICS, key, internal.value(DimCustomerMetrics.class), Access.BY_KEY_CACHED);
+        if (eventTimes) { // one key each, rewritten by every newer record: always cached, so one changelog record per commit
+            builder.addStateStore(Stores.keyValueStoreBuilder(supplier(StoreNames.USER_PARTITION_EVENT_TIME, Access.BY_KEY), key,
+                    count).withCachingEnabled());
+            builder.addStateStore(Stores.keyValueStoreBuilder(supplier(StoreNames.PRODUCT_PARTITION_EVENT_TIME, Access.BY_KEY), key,
+                    count).withCachingEnabled());
+        }
     }
 
     private enum Access {
@@ -252,11 +279,15 @@ public final class TheLookTopology {
         }
     }
 
-    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, Access access) {
-        KeyValueBytesStoreSupplier supplier = switch (stores) {
+    private KeyValueBytesStoreSupplier supplier(String name, Access access) {
+        return switch (stores) {
             case ROCKSDB -> Stores.persistentKeyValueStore(name);
             case MEMORY -> access.ordered ? Stores.inMemoryKeyValueStore(name) : HashKeyValueStore.supplier(name);
         };
+    }
+
+    private <K, V> void add(String name, Serde<K> keySerde, Serde<V> valueSerde, Access access) {
+        KeyValueBytesStoreSupplier supplier = supplier(name, access);
         StoreBuilder<?> store = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde);
         boolean cached = stores == StoreKind.ROCKSDB && access.cachedOnRocksDb;
         builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());

@@ -129,7 +129,20 @@ class ServingTest {
         ApiRows.Response r = get(s, path);
         assertThat(r.status()).as(path + " -> " + r.text()).isEqualTo(200);
         assertThat(r.header("X-Served-By")).as("X-Served-By of " + path).isNotBlank();
+        assertThat(r.header("X-Event-Time")).as("X-Event-Time of " + path).matches(EVENT_TIME);
         return r.body();
+    }
+
+    static final String EVENT_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
+
+    @Test
+    void listingsSayHowFreshTheirPartitionsAre() {
+        ApiRows.Response page = get(instances.get(1), "/api/customers?limit=3");
+        assertThat(page.header("X-Event-Time")).matches(EVENT_TIME);
+        ApiRows.Response one = get(instances.get(1), "/api/customers/" + page.body().get("rows").get(0).get("user_id").asText());
+        assertThat(java.time.Instant.parse(page.header("X-Event-Time")))
+                .as("a page's event time is the least of its partitions'")
+                .isBeforeOrEqualTo(java.time.Instant.parse(one.header("X-Event-Time")));
     }
 
     @Test
@@ -296,6 +309,9 @@ class ServingTest {
         ApiRows.Response metrics = ApiRows.get(base(s) + "/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("kafka_stream").contains("thelook_mart_rows");
+        ApiRows.Response openapi = ApiRows.get(base(s) + "/openapi.json");
+        assertThat(openapi.status()).isEqualTo(200);
+        assertThat(openapi.body().get("paths").has("/api/customers/{userId}/cross-sell")).isTrue();
         assertThat(get(s, "/metrics").text()).contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/customers/{userId}\"");
     }
 
