@@ -229,10 +229,19 @@ class ServingTest {
 
     /** Every page of a listing until {@code next} is null. */
     static List<JsonNode> walk(MartsService s, String firstPage) {
+        return walk(base(s), firstPage, "Authorization", "Bearer " + TOKEN);
+    }
+
+    /** As {@link #walk(MartsService, String)} on a service without a token. */
+    static List<JsonNode> walkAt(String base, String firstPage) {
+        return walk(base, firstPage);
+    }
+
+    private static List<JsonNode> walk(String base, String firstPage, String... headers) {
         List<JsonNode> rows = new ArrayList<>();
         String page = firstPage;
         for (int n = 0; n < 1000; n++) {
-            ApiRows.Response r = get(s, page);
+            ApiRows.Response r = ApiRows.get(base + page, headers);
             assertThat(r.status()).as(page + " -> " + r.text()).isEqualTo(200);
             r.body().get("rows").forEach(rows::add);
             JsonNode next = r.body().get("next");
