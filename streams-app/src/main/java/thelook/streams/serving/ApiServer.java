@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -37,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
     static final String LAG = "X-Lag-Records";
     static final String EVENT_TIME = "X-Event-Time";
     static final String JSON_TYPE = "application/json";
+    static final int MAX_CONNECTIONS = 1024;
     /** The routes of this API, for 405 answers and the OpenAPI check. */
     static final List<String> API_ROUTES = List.of("/api/customers", "/api/customers/{userId}", "/api/customers/{userId}/cross-sell",
             "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/instances",
@@ -80,6 +82,11 @@ public final class ApiServer implements AutoCloseable {
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
+            // Overload protection: past this many open connections Jetty stops accepting until some close.
+            // Without it a burst of slow requests (a 2,000/s load on a saturated 2-core machine) opened
+            // connections until the process ran out of file descriptors, and the embedded broker, which
+            // shares them, shut down.
+            config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server)));
             config.requestLogger.http(this::record);
             config.routes.before("/api/*", this::requireToken);
             config.routes.before("/internal/*", this::requireToken);
@@ -185,6 +192,9 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         Forwarder.Answer answer = forwarder.get(MartQueries.url(meta.activeHost()), ctx);
+        if (answer == Forwarder.OVERLOADED) {
+            throw ApiError.unavailable("too many requests are being forwarded; try again");
+        }
         if (answer != null && answer.status() < 500) {
             relay(ctx, answer);
             return;

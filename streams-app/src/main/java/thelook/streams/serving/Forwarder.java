@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Passes a request on to the instance that owns the key (the JDK's HTTP client), marked so that the
@@ -23,7 +25,13 @@ final class Forwarder {
 
     record Answer(int status, String body, Map<String, String> headers) {}
 
+    /** No slot was free for another forwarded request: the caller answers 503 rather than queueing without bound. */
+    static final Answer OVERLOADED = new Answer(503, "", Map.of());
+    /** Forwarded requests in flight at once, each an open connection; past that, load is shed. */
+    static final int MAX_IN_FLIGHT = 256;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     private final String token;
 
     Forwarder(String token) {
@@ -37,6 +45,22 @@ final class Forwarder {
     }
 
     Answer getPath(String baseUrl, String pathAndQuery, Context ctx) {
+        try {
+            if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                return OVERLOADED;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OVERLOADED;
+        }
+        try {
+            return send(baseUrl, pathAndQuery);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private Answer send(String baseUrl, String pathAndQuery) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(TIMEOUT)
                 .header(ApiServer.FORWARDED, "1").header("Accept", ApiServer.JSON_TYPE).GET();
         if (token != null) {
