@@ -197,21 +197,6 @@ public final class MartsService implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {api, app, admin, embeddedRegistry, kafka}) {
-            if (c == null) {
-                continue;
-            }
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        CloseInOrder.close(api, app, admin, embeddedRegistry, kafka);
     }
 }

@@ -107,21 +107,6 @@ final class ReplayCluster implements AutoCloseable {
 
     /** Closes in dependency order (topology, admin, broker); the first failure is thrown once all are closed. */
     private static void closeAll(MartsApp app, Admin admin, EmbeddedKafka embedded) {
-        RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {app, admin, embedded}) {
-            if (c == null) {
-                continue;
-            }
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        CloseInOrder.close(app, admin, embedded);
     }
 }

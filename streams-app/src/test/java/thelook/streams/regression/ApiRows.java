@@ -29,25 +29,7 @@ final class ApiRows {
     private ApiRows() {}
 
     static Response get(String url, String... headers) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
-            for (int i = 0; i < headers.length; i += 2) {
-                b.header(headers[i], headers[i + 1]);
-            }
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = null;
-            try {
-                body = r.body().isEmpty() ? null : JSON.readTree(r.body());
-            } catch (IOException notJson) {
-                // left null: the caller checks
-            }
-            return new Response(r.statusCode(), body, r.body(), r.headers().map());
-        } catch (IOException e) {
-            throw new AssertionError("GET " + url + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return send("GET", url, headers);
     }
 
     static Response send(String method, String url, String... headers) {
