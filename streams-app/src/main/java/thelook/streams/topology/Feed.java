@@ -39,7 +39,6 @@ final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
     private final String[] nodes = new String[Output.values().length]; // null: this feed has no such output
     private final String eventTimeStore;
     private KeyValueStore<Long, Long> eventTime;
-    private Long reached;
     private ProcessorContext<Object, Object> context;
     private H helper;
     private Record<Long, V> cause;
@@ -66,7 +65,6 @@ final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
         this.helper = helperOf.apply(context);
         if (eventTimeStore != null) {
             eventTime = context.getStateStore(eventTimeStore);
-            reached = null;
         }
     }
 
@@ -80,12 +78,9 @@ final class Feed<V, H> implements Processor<Long, V, Object, Object>, Emit {
         if (eventTime != null) {
             Long micros = EventTimes.read(record.headers());
             if (micros != null) {
-                if (reached == null) {
-                    Long stored = eventTime.get(EventTimes.KEY);
-                    reached = stored == null ? Long.MIN_VALUE : stored;
-                }
-                if (micros > reached) { // the store is cached: one changelog record per commit, not per record
-                    reached = micros;
+                // read each time: the other feeds of this partition write the same store
+                Long stored = eventTime.get(EventTimes.KEY);
+                if (stored == null || micros > stored) { // the store is cached: one changelog record per commit
                     eventTime.put(EventTimes.KEY, micros);
                 }
             }

@@ -43,12 +43,17 @@ final class DriverHarness implements AutoCloseable {
     }
 
     DriverHarness(Path stateDir, TopicNames topics, TopicSerdes serdes, StoreKind stores) {
+        this(stateDir, topics, serdes, stores, false);
+    }
+
+    /** @param serving the service's topology: with the listings' indexes and the event-time stores */
+    DriverHarness(Path stateDir, TopicNames topics, TopicSerdes serdes, StoreKind stores, boolean serving) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "thelook-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(StreamsSettings.errorHandling(topics));
-        driver = new TopologyTestDriver(TheLookTopology.build(topics, serdes, 1, stores), props);
+        driver = new TopologyTestDriver(TheLookTopology.build(topics, serdes, 1, stores, serving), props);
         for (TheLookTable t : TheLookTopology.INPUTS) {
             inputs.put(t, driver.createInputTopic(t.topic(topics.prefix()), new LongSerializer(), new ByteArraySerializer()));
         }
