@@ -2,6 +2,7 @@ package thelook.streams.index;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import thelook.schemas.Micros;
 
 /**
  * Order-preserving bytes, compared unsigned and lexicographically: a long big-endian with its sign bit
@@ -45,6 +46,6 @@ public final class SortKey {
     }
 
     static void putValue(ByteBuffer out, Instant t) {
-        putValue(out, t == null ? null : Long.valueOf(t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000));
+        putValue(out, Micros.of(t));
     }
 }

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import thelook.schemas.Micros;
 import thelook.streams.names.StoreNames;
 import thelook.streams.state.KeyBytes;
 
@@ -224,7 +225,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void answer(Context ctx, SpecificRecord row, String what, boolean stale, long lag, String store, int partition) {
-        ctx.header(SERVED_BY, queries.self().host() + ":" + queries.self().port());
+        ctx.header(SERVED_BY, queries.selfName());
         Long micros = queries.eventTime(store, partition);
         if (micros != null) {
             ctx.header(EVENT_TIME, eventTime(micros));
@@ -263,7 +264,7 @@ public final class ApiServer implements AutoCloseable {
 
     private ObjectNode self() {
         ObjectNode out = RowJson.JSON.createObjectNode();
-        out.put("instance", queries.self().host() + ":" + queries.self().port());
+        out.put("instance", queries.selfName());
         out.put("state", queries.streams().state().name());
         ObjectNode stores = out.putObject("stores");
         for (String store : List.of(StoreNames.CUSTOMER_METRICS, StoreNames.PRODUCT_PERFORMANCE, StoreNames.CROSS_SELL_CANDIDATES)) {
@@ -307,7 +308,7 @@ public final class ApiServer implements AutoCloseable {
             }
             list.add(RowJson.JSON.createObjectNode().put("instance", MartQueries.name(m)).put("state", "UNREACHABLE"));
         }
-        ctx.header(SERVED_BY, queries.self().host() + ":" + queries.self().port());
+        ctx.header(SERVED_BY, queries.selfName());
         json(ctx, 200, RowJson.JSON.createObjectNode().set("instances", list));
     }
 
@@ -325,7 +326,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     static String eventTime(long micros) {
-        return RowJson.timestamp(java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
+        return RowJson.timestamp(Micros.toInstant(micros));
     }
 
     static long id(Context ctx, String name) {

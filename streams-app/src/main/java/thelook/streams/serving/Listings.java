@@ -146,7 +146,7 @@ final class Listings {
         } else {
             body.putNull("next");
         }
-        ctx.header(ApiServer.SERVED_BY, queries.self().host() + ":" + queries.self().port());
+        ctx.header(ApiServer.SERVED_BY, queries.selfName());
         ApiServer.json(ctx, 200, body);
     }
 
@@ -229,6 +229,7 @@ final class Listings {
             eventTime = eventTime == null || reached == null ? null : Math.min(eventTime, reached);
             try {
                 ReadOnlyKeyValueStore<Bytes, byte[]> store = queries.activeStore(index.indexStore(), partition);
+                ReadOnlyKeyValueStore<Object, SpecificRecord> rows = queries.activeStore(r.listing().store(), partition);
                 int taken = 0;
                 try (KeyValueIterator<Bytes, byte[]> it = r.descending() ? store.reverseRange(from, to) : store.range(from, to)) {
                     while (it.hasNext() && taken <= r.limit()) {
@@ -236,7 +237,7 @@ final class Listings {
                         if (r.after() != null && Arrays.equals(entry, r.after())) {
                             continue;
                         }
-                        SpecificRecord row = row(r.listing(), partition, index.rowKeyOf(r.sort(), entry));
+                        SpecificRecord row = rows.get(rowKey(r.listing(), index.rowKeyOf(r.sort(), entry)));
                         if (row != null) { // written after the index entry's row was read: skipped, as a later page would
                             out.add(new Entry(entry, RowJson.of(row)));
                             taken++;
@@ -250,11 +251,11 @@ final class Listings {
         return new Share(out, eventTime == null || eventTime == Long.MAX_VALUE ? null : eventTime);
     }
 
-    private SpecificRecord row(Listing listing, int partition, byte[] rowKey) {
-        Object key = listing.index() == MartIndex.CROSS_SELL
+    /** The mart store's key of an index entry's row key. */
+    private static Object rowKey(Listing listing, byte[] rowKey) {
+        return listing.index() == MartIndex.CROSS_SELL
                 ? KeyBytes.of(MartIndex.idOf(rowKey, 1), MartIndex.idOf(rowKey, 0)) // stored as (product, user)
                 : (Object) MartIndex.idOf(rowKey, 0);
-        return queries.active(listing.store(), partition, key);
     }
 
     private static String param(Context ctx, String name, String fallback) {

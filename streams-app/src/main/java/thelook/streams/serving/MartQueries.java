@@ -45,6 +45,11 @@ final class MartQueries {
         return self;
     }
 
+    /** This instance as other instances and the X-Served-By header name it: {@code host:port}. */
+    String selfName() {
+        return self.host() + ":" + self.port();
+    }
+
     KafkaStreams streams() {
         return streams;
     }
@@ -163,4 +168,5 @@ final class MartQueries {
     static String name(StreamsMetadata m) {
         return m.hostInfo().host() + ":" + m.hostInfo().port();
     }
+
 }

@@ -9,6 +9,7 @@ import thelook.avro.Event;
 import thelook.avro.Order;
 import thelook.avro.OrderItem;
 import thelook.avro.User;
+import thelook.schemas.Micros;
 import thelook.streams.flow.EventTimes;
 
 /**
@@ -25,11 +26,11 @@ public final class EventTimeStamp<V> implements FixedKeyProcessor<Long, V, V> {
     }
 
     public static EventTimeStamp<Event> events() {
-        return new EventTimeStamp<>(e -> micros(e.getCreatedAt()));
+        return new EventTimeStamp<>(e -> Micros.of(e.getCreatedAt()));
     }
 
     public static EventTimeStamp<User> users() {
-        return new EventTimeStamp<>(u -> micros(u.getCreatedAt()));
+        return new EventTimeStamp<>(u -> Micros.of(u.getCreatedAt()));
     }
 
     public static EventTimeStamp<Order> orders() {
@@ -57,15 +58,11 @@ public final class EventTimeStamp<V> implements FixedKeyProcessor<Long, V, V> {
     private static Long latest(Instant... times) {
         Long max = null;
         for (Instant t : times) {
-            Long m = micros(t);
+            Long m = Micros.of(t);
             if (m != null && (max == null || m > max)) {
                 max = m;
             }
         }
         return max;
-    }
-
-    private static Long micros(Instant t) {
-        return t == null ? null : t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 }

@@ -55,7 +55,9 @@ class ServingTest {
         input = tmp.resolve("input");
         new TheLookGenerator(200, 31).writeCsv(input);
         kafka = EmbeddedKafka.start(null);
-        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of("session.timeout.ms", "10000"));
+        // Kafka's default session timeout: nothing is killed here, and a 10 s one expired now and then when the
+        // whole suite loaded the machine, moving partitions in the middle of a test
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of());
         RegistrySettings registry = new RegistrySettings("mock://serving-it", Map.of());
         new BackfillJob(new BackfillJob.Options(input, clients, registry, TopicNames.defaults(), 4, OnError.FAIL),
                 new JobListener() {}).run();
@@ -68,11 +70,34 @@ class ServingTest {
             CatchUp catchUp = new CatchUp(admin, clients, APP, TheLookTopology.INPUTS.stream()
                     .map(t -> t.topic(TheLookTable.DEFAULT_TOPIC_PREFIX)).toList());
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!catchUp.lag().caughtUp() || !instances.stream().allMatch(s -> get(s, "/health/ready").status() == 200)) {
+            while (!catchUp.lag().caughtUp() || !instances.stream().allMatch(s -> get(s, "/health/ready").status() == 200)
+                    || !everyMartPartitionActiveOnce()) {
                 assertThat(System.nanoTime()).as("three instances ready and caught up in 3 minutes").isLessThan(deadline);
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The assignment has settled: each partition of each mart store is active on exactly one instance. */
+    private static boolean everyMartPartitionActiveOnce() {
+        ApiRows.Response r = get(instances.get(0), "/api/instances");
+        if (r.status() != 200 || r.body().get("instances").size() != instances.size()) {
+            return false;
+        }
+        for (String store : List.of("customer-metrics", "product-performance", "cross-sell-candidates")) {
+            List<Integer> active = new ArrayList<>();
+            for (JsonNode instance : r.body().get("instances")) {
+                JsonNode stores = instance.get("stores");
+                if (stores == null) {
+                    return false;
+                }
+                stores.get(store).get("active").forEach(p -> active.add(p.asInt()));
+            }
+            if (active.size() != 4 || active.stream().distinct().count() != 4) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @AfterAll
