@@ -12,4 +12,7 @@ public interface JobListener {
     default void progress(long done) {}
 
     default void info(String message) {}
+
+    /** A short state shown beside the progress (for instance the sink's lag), replaced by the next one. */
+    default void status(String text) {}
 }

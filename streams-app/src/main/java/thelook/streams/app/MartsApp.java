@@ -127,6 +127,19 @@ public final class MartsApp implements AutoCloseable {
         return rows;
     }
 
+    /** Rows per mart in the stores, for a summary when no CSVs are written. */
+    public Map<String, Long> martRowCounts() {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        rows.put(MartCsv.CUSTOMER_METRICS, count(StoreNames.CUSTOMER_METRICS));
+        rows.put(MartCsv.PRODUCT_PERFORMANCE, count(StoreNames.PRODUCT_PERFORMANCE));
+        rows.put(MartCsv.CROSS_SELL_CANDIDATES, count(StoreNames.CROSS_SELL_CANDIDATES));
+        return rows;
+    }
+
+    private long count(String store) {
+        return rows(store).size();
+    }
+
     public Topology topology() {
         return topology;
     }

@@ -15,6 +15,8 @@ import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedRegistry;
 import thelook.streams.embedded.PersistentKafka;
 import thelook.streams.names.TopicNames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import thelook.streams.serving.ApiServer;
 import org.apache.kafka.streams.state.HostInfo;
 import thelook.streams.topology.StoreKind;
@@ -36,7 +38,15 @@ public final class MartsService implements AutoCloseable {
     public record Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
                           StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
                           int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
-                          ApiServer.Settings api) {}
+                          ApiServer.Settings api, SinkOptions sinks) {
+        public Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
+                       StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
+                       int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
+                       ApiServer.Settings api) {
+            this(clients, registry, topics, applicationId, stateDir, stores, threads, standbyReplicas, partitions, commitIntervalMs,
+                    embeddedKafkaPort, embeddedRegistryPort, input, onError, startTimeout, api, SinkOptions.none());
+        }
+    }
 
     /** How long an external cluster may take to answer the first call before start-up gives up. */
     static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(30);
@@ -50,6 +60,8 @@ public final class MartsService implements AutoCloseable {
     private Admin admin;
     private MartsApp app;
     private ApiServer api;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile MartSinks sinks;
     private CatchUp catchUp;
     private List<String> inputTopics;
 
@@ -109,11 +121,16 @@ public final class MartsService implements AutoCloseable {
                 options.topics(), false, options.stores(), self == null ? null : self.host() + ":" + self.port(), true);
         app = MartsApp.start(settings, registry.serdes(true), partitions, options.startTimeout(), started -> {
             if (apiSettings != null) { // answers (503 until ready) while the state is restored
-                api = ApiServer.start(apiSettings, started.streams(), started.topology(), self, options.applicationId());
+                api = ApiServer.start(apiSettings, started.streams(), started.topology(), self, options.applicationId(), meters,
+                        () -> sinks == null ? MartSinks.NONE.statusJson() : sinks.statusJson());
                 listener.info("API:             http://localhost:" + api.port() + " (advertised to the other instances as "
                         + self.host() + ":" + self.port() + ")");
             }
         });
+        if (options.sinks().any()) {
+            sinks = MartSinks.start(options.sinks(), clients, options.topics(), registry.serdes(true), options.applicationId() + "-sink",
+                    meters, listener);
+        }
         inputTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topics().prefix())).toList();
         catchUp = new CatchUp(admin, clients, options.applicationId(), inputTopics);
         listener.info("application id:  " + options.applicationId() + ", state in "
@@ -139,14 +156,17 @@ public final class MartsService implements AutoCloseable {
         long lastLine = 0;
         while (!stopped.await(checkEvery.toMillis(), TimeUnit.MILLISECONDS)) {
             app.checkHealthy();
+            if (sinks != null) {
+                sinks.checkHealthy();
+            }
             CatchUp.Lag lag = catchUp.lag();
             if (lag.caughtUp() && !caughtUp) {
                 listener.info(String.format("caught up: every input record is processed (%,d read since start, %.1f s)",
                         inputRecordsRead(), (System.nanoTime() - since) / 1e9));
             } else if (!lag.caughtUp() && System.nanoTime() - lastLine > 10e9) {
                 lastLine = System.nanoTime();
-                listener.info(String.format("behind: %,d input and %,d internal records to process", lag.inputRemaining(),
-                        lag.internalRemaining()));
+                listener.info(String.format("behind: %,d input and %,d internal records to process%s", lag.inputRemaining(),
+                        lag.internalRemaining(), sinks == null ? "" : "; " + sinks.statusLine()));
             }
             if (!lag.caughtUp() && caughtUp) {
                 since = System.nanoTime();
@@ -193,10 +213,18 @@ public final class MartsService implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** The API first, then the topology (its state flushed and offsets committed), then the registry, then the broker. */
+    /** The sinks, if any (after writing what they read), may still be behind the marts. */
+    public MartSinks sinks() {
+        return sinks;
+    }
+
+    /**
+     * The API first, then the sinks (what they read written and committed), then the topology (its state flushed and
+     * offsets committed), then the registry, then the broker.
+     */
     @Override
     public void close() {
         stop();
-        CloseInOrder.close(api, app, admin, embeddedRegistry, kafka);
+        CloseInOrder.close(api, sinks, app, admin, embeddedRegistry, kafka);
     }
 }

@@ -51,7 +51,7 @@ final class ReplayCluster implements AutoCloseable {
             List<String> inputTopics = Topics.inputTopics(spec.topics().prefix());
             requireEmptyInputs(admin, inputTopics);
             Topics.ensure(admin, inputTopics, spec.partitions(), Topics.COMPACTED);
-            Topics.ensure(admin, spec.topics().marts(), spec.partitions(), Topics.COMPACTED);
+            Topics.ensure(admin, spec.topics().marts(), spec.partitions(), ServiceTopics.MART_CONFIGS);
             Topics.ensure(admin, List.of(spec.topics().deadLetters()), 1, Map.of());
             stopIf(abandoned);
             StreamsSettings settings = new StreamsSettings(spec.applicationId(), clients, spec.workDir().resolve("streams"),

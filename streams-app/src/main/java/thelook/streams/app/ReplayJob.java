@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,11 +41,17 @@ public final class ReplayJob {
      */
     public record Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix,
                           int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
-                          RegistrySettings registry) {}
+                          RegistrySettings registry, SinkOptions sinks) {
+        public Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix, int partitions, int threads,
+                       long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout, RegistrySettings registry) {
+            this(input, output, clients, stateDir, topicPrefix, partitions, threads, commitIntervalMs, stores, onError, timeout, registry,
+                    SinkOptions.none());
+        }
+    }
 
-    /** The outcome: records replayed, rows per mart, rows skipped, DLQ entries, seconds. */
+    /** The outcome: records replayed, rows per mart, rows skipped, DLQ entries, seconds, one line per sink. */
     public record Summary(long records, Map<String, Long> rowsPerMart, long skippedRows, long deadLetters,
-                          double seconds) {
+                          double seconds, List<String> sinks) {
         public double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
         }
@@ -175,6 +182,17 @@ public final class ReplayJob {
         Admin admin = cluster.admin();
         MartsApp app = cluster.app();
         DeadLetterCount deadLetters = DeadLetterCount.markEnds(cluster.clients(), topics.deadLetters());
+        try (MartSinks sinks = MartSinks.start(options.sinks(), cluster.clients(), topics, serdes, applicationId + "-sink",
+                new SimpleMeterRegistry(), listener)) {
+            Summary summary = replay(plan, cluster, applicationId, topics, serdes, started, admin, app, readTopics, toProcess, deadLetters,
+                    sinks);
+            return summary;
+        }
+    }
+
+    private Summary replay(ReplayPlan plan, ReplayCluster cluster, String applicationId, TopicNames topics, TopicSerdes serdes,
+                           long started, Admin admin, MartsApp app, List<String> readTopics, long toProcess,
+                           DeadLetterCount deadLetters, MartSinks sinks) throws Exception {
         listener.phase("Producing", plan.size());
         long produced;
         Map<String, Object> producerOverrides = cluster.brokerInProcess()
@@ -187,21 +205,29 @@ public final class ReplayJob {
                 }
             });
         }
-        awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess);
-        Map<String, Long> rows = app.writeMartCsvs(options.output());
+        awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess, sinks);
+        Map<String, Long> rows = options.output() != null ? app.writeMartCsvs(options.output()) : app.martRowCounts();
+        if (!sinks.isEmpty()) {
+            listener.phase("Writing the last mart changes to the sinks", -1);
+            sinks.awaitCaughtUp(admin, topics, options.timeout(), listener);
+        }
         long deadLettered = deadLetters.count();
         reportWrites(admin, applicationId, topics);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Summary(produced, rows, plan.skippedRows().count(), deadLettered, seconds);
+        return new Summary(produced, rows, plan.skippedRows().count(), deadLettered, seconds, sinks.report());
     }
 
     /** Waits until every record of the topics the topology reads is processed and committed. */
-    private void awaitCaughtUp(MartsApp app, CatchUp catchUp, long toProcess) throws InterruptedException {
+    private void awaitCaughtUp(MartsApp app, CatchUp catchUp, long toProcess, MartSinks sinks) throws InterruptedException {
         listener.phase("Processing", toProcess);
         long deadline = System.nanoTime() + options.timeout().toNanos();
         long pause = 50;
         while (true) {
             app.checkHealthy();
+            if (!sinks.isEmpty()) {
+                sinks.checkHealthy();
+                listener.status(sinks.statusLine());
+            }
             CatchUp.Lag lag = catchUp.lag();
             listener.progress(Math.max(0, toProcess - lag.inputRemaining()));
             if (lag.caughtUp()) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import thelook.backfill.kafka.Topics;
 import thelook.streams.names.TopicNames;
@@ -19,6 +20,14 @@ import thelook.streams.names.TopicNames;
  */
 public final class ServiceTopics {
     public static final int DEFAULT_PARTITIONS = 2;
+
+    /**
+     * Mart topics are compacted and stamped with the broker's append time, so a record's timestamp says
+     * when the mart change reached the topic: what the sinks measure their latency from.
+     */
+    public static final Map<String, String> MART_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
     private ServiceTopics() {}
 
@@ -33,7 +42,8 @@ public final class ServiceTopics {
         Map<String, Integer> existing = partitionCounts(admin, keyed);
         int partitions = existing.isEmpty() ? (requested != null ? requested : DEFAULT_PARTITIONS)
                 : agreed(existing, requested);
-        Topics.ensure(admin, keyed, partitions, Topics.COMPACTED);
+        Topics.ensure(admin, Topics.inputTopics(topics.prefix()), partitions, Topics.COMPACTED);
+        Topics.ensure(admin, topics.marts(), partitions, MART_CONFIGS);
         Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
         // again, now that all exist: a topic someone else created meanwhile (or that metadata had not shown yet) counts too
         return agreed(partitionCounts(admin, keyed), partitions);

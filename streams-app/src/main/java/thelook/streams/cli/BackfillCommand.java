@@ -16,9 +16,6 @@ import thelook.streams.app.RegistrySettings;
             "Topics are created when absent. Producing the same directory again changes no mart. Every file is read and"
                 + " checked before the first record is produced."})
 final class BackfillCommand implements Callable<Integer> {
-    private static final String LOCAL_KAFKA = "localhost:9092";
-    private static final String LOCAL_REGISTRY = "http://localhost:8081";
-
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
@@ -33,14 +30,10 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KafkaClients clients = kafka.clients();
-        RegistrySettings registry = kafka.registry();
-        if (!clients.hasBootstrap()) { // where `run` without a cluster listens by default
-            clients = clients.withBootstrap(LOCAL_KAFKA);
-            if (registry.url() == null) {
-                registry = new RegistrySettings(LOCAL_REGISTRY, registry.config());
-            }
-            System.out.println("no --bootstrap-servers: producing to " + LOCAL_KAFKA + " (registry " + registry.url()
+        KafkaClients clients = kafka.clientsOrLocal();
+        RegistrySettings registry = kafka.registryOrLocal();
+        if (!kafka.clients().hasBootstrap()) {
+            System.out.println("no --bootstrap-servers: producing to " + clients.bootstrapServers() + " (registry " + registry.url()
                     + "), where `run` without a cluster listens");
         }
         var options = new BackfillJob.Options(input, clients, registry.resolve(false, null), kafka.topicNames(),

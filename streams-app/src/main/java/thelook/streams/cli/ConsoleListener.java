@@ -14,6 +14,7 @@ final class ConsoleListener implements JobListener, AutoCloseable {
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
     private ProgressBar bar;
+    private String status;
     private String phase;
     private long total;
     private long lastLine;
@@ -42,6 +43,7 @@ final class ConsoleListener implements JobListener, AutoCloseable {
         }
         phaseStarted = now;
         this.phase = name;
+        this.status = null;
         this.total = total;
         if (terminal && total > 0) {
             bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
@@ -58,7 +60,15 @@ final class ConsoleListener implements JobListener, AutoCloseable {
             bar.stepTo(done);
         } else if (System.currentTimeMillis() - lastLine > 5000) {
             lastLine = System.currentTimeMillis();
-            out.printf("  %s: %,d of %,d%n", phase, done, total);
+            out.printf("  %s: %,d of %,d%s%n", phase, done, total, status == null ? "" : " (" + status + ")");
+        }
+    }
+
+    @Override
+    public void status(String text) {
+        status = text;
+        if (bar != null) {
+            bar.setExtraMessage(text == null ? "" : " " + text);
         }
     }
 

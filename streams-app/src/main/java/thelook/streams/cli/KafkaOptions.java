@@ -36,6 +36,22 @@ final class KafkaOptions {
             description = "Prefix of every topic (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
+    /** Where {@code run} without a cluster listens by default: what {@code backfill} and {@code sink} use when told nothing. */
+    static final String LOCAL_KAFKA = "localhost:9092";
+    static final String LOCAL_REGISTRY = "http://localhost:8081";
+
+    /** The cluster named, else the local {@code run}'s. */
+    KafkaClients clientsOrLocal() {
+        KafkaClients clients = clients();
+        return clients.hasBootstrap() ? clients : clients.withBootstrap(LOCAL_KAFKA);
+    }
+
+    /** The registry named; else, when no cluster is named either, the local {@code run}'s. */
+    RegistrySettings registryOrLocal() {
+        RegistrySettings registry = registry();
+        return bootstrapServers == null && registry.url() == null ? new RegistrySettings(LOCAL_REGISTRY, registry.config()) : registry;
+    }
+
     KafkaClients clients() {
         return KafkaClients.of(bootstrapServers, kafkaConfigFile, kafkaConfig);
     }

@@ -18,8 +18,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "Directory with <table>.csv files (docs/marts.md section 1).")
     Path input;
 
-    @Option(names = "--output", required = true, description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv, fct_cross_sell_candidates.csv.")
+    @Option(names = "--output", description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv,"
+            + " fct_cross_sell_candidates.csv (required unless a sink such as --duckdb is given).")
     Path output;
+
+    @Mixin
+    SinkCliOptions sink = new SinkCliOptions();
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -65,9 +69,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (partitions < 1 || threads < 1) {
             throw new IllegalArgumentException("--partitions and --threads must be at least 1");
         }
+        var sinks = sink.options();
+        if (output == null && !sinks.any()) {
+            throw new IllegalArgumentException("say where the marts go: --output DIR for CSVs, --duckdb FILE, or both");
+        }
         var options = new ReplayJob.Options(input, output, kafka.clients(), stateDir, kafka.topicPrefix, partitions, threads,
-                commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds),
-                kafka.registry());
+                commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds), kafka.registry(), sinks);
         ReplayJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             summary = new ReplayJob(options, listener).run();
@@ -78,12 +85,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (summary.skippedRows() > 0) {
             System.out.printf("  %,d malformed input rows were skipped%n", summary.skippedRows());
         }
-        System.out.println("marts written to " + output.toAbsolutePath());
+        summary.sinks().forEach(line -> System.out.println("  sink " + line));
+        if (output != null) {
+            System.out.println("marts written to " + output.toAbsolutePath());
+        }
         if (summary.deadLetters() > 0) {
-            System.err.printf("%nDEAD LETTERS: %,d record(s) went to the dead-letter topic %s; the marts in %s lack their"
-                    + " effect and differ from the batch marts. Each holds the reason in its __streams.errors.* headers"
+            System.err.printf("%nDEAD LETTERS: %,d record(s) went to the dead-letter topic %s; the marts lack their"
+                    + " effect and differ from the batch marts. Each holds the reason in its headers"
                     + " (docs/operations.md, dead letters).%s%n", summary.deadLetters(), kafka.topicNames().deadLetters(),
-                    output.toAbsolutePath(), allowDeadLetters ? "" : " Exit code 2; --allow-dead-letters accepts them.");
+                    allowDeadLetters ? "" : " Exit code 2; --allow-dead-letters accepts them.");
             return allowDeadLetters ? 0 : 2;
         }
         return 0;

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import thelook.streams.app.MartsService;
+import thelook.streams.app.SinkOptions;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.serving.ApiServer;
 import thelook.streams.topology.StoreKind;
@@ -82,6 +83,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-need-token", description = "Require the API token on /metrics too (default: /metrics is open).")
     boolean metricsNeedToken;
 
+    @Mixin
+    SinkCliOptions sink = new SinkCliOptions();
+
+    @Option(names = "--no-sink", description = "With the embedded broker and no sink named, run keeps the marts in"
+            + " <state-dir>/marts.duckdb (and Parquet snapshots beside it); this turns that off.")
+    boolean noSink;
+
     @Option(names = "--start-timeout-s", defaultValue = "600",
             description = "Give up when Kafka or the topology (restoring its state) is not up within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -115,6 +123,15 @@ final class RunCommand implements Callable<Integer> {
         return new ApiServer.Settings(port, host, advertisedPort, token, metricsNeedToken);
     }
 
+    /** The sinks named; with none named and the embedded broker, the local DuckDB file, unless --no-sink. */
+    private SinkOptions sinks() {
+        SinkOptions named = sink.options();
+        if (named.any() && noSink) {
+            throw new IllegalArgumentException("--no-sink and a sink (--duckdb) contradict each other: choose one");
+        }
+        return !named.any() && !noSink && kafka.bootstrapServers == null ? named.withDuckdb(stateDir.resolve("marts.duckdb")) : named;
+    }
+
     @Override
     public Integer call() throws Exception {
         StoreKind stores = switch (stateStore.toLowerCase(Locale.ROOT)) {
@@ -127,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         }
         var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
                 stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, input,
-                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api());
+                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api(), sinks());
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             MartsService service = MartsService.start(options, listener);
             try {
@@ -137,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
                 Signal.handle(new Signal("INT"), s -> service.stop());
                 listener.phase("Running (SIGTERM or Ctrl-C stops)", -1);
                 service.runUntilStopped(Duration.ofSeconds(1));
-                listener.info("stopping: closing Kafka Streams (state flushed, offsets committed)");
+                listener.info("stopping: writing what the sinks read, closing Kafka Streams (state flushed, offsets committed)");
             } finally {
                 service.close();
             }

@@ -65,13 +65,17 @@ public final class ApiServer implements AutoCloseable {
     private final Listings listings;
     private static final long ROW_COUNT_EVERY_NANOS = 30_000_000_000L;
     private final java.util.Map<String, RowCount> rowCounts = new java.util.concurrent.ConcurrentHashMap<>();
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
+    private final java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> sinks;
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin server;
 
-    private ApiServer(Settings settings, MartQueries queries, String applicationId) {
+    private ApiServer(Settings settings, MartQueries queries, String applicationId, PrometheusMeterRegistry metrics,
+                      java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> sinks) {
         this.settings = settings;
         this.queries = queries;
+        this.metrics = metrics;
+        this.sinks = sinks;
         this.forwarder = new Forwarder(settings.token());
         this.listings = new Listings(queries, forwarder, new Cursors(applicationId, settings.token()));
         this.streamsMetrics = new KafkaStreamsMetrics(queries.streams());
@@ -145,8 +149,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Starts listening; {@code queries} must already have this instance's advertised host. */
-    static ApiServer start(Settings settings, MartQueries queries, String applicationId) {
-        ApiServer api = new ApiServer(settings, queries, applicationId);
+    static ApiServer start(Settings settings, MartQueries queries, String applicationId, PrometheusMeterRegistry metrics,
+                           java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> sinks) {
+        ApiServer api = new ApiServer(settings, queries, applicationId, metrics, sinks);
         try {
             api.server.start();
         } catch (RuntimeException e) {
@@ -162,7 +167,17 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(Settings settings, KafkaStreams streams, org.apache.kafka.streams.Topology topology, HostInfo self,
                                   String applicationId) {
-        return start(settings, new MartQueries(streams, topology, self), applicationId);
+        return start(settings, streams, topology, self, applicationId, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+    }
+
+    /**
+     * The same, scraping {@code metrics} at /metrics (where others, such as sinks, may register theirs too), and
+     * listing {@code sinks} (a JSON array of their states, or null for none) in this instance's entry of /api/instances.
+     */
+    public static ApiServer start(Settings settings, KafkaStreams streams, org.apache.kafka.streams.Topology topology, HostInfo self,
+                                  String applicationId, PrometheusMeterRegistry metrics,
+                                  java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> sinks) {
+        return start(settings, new MartQueries(streams, topology, self), applicationId, metrics, sinks);
     }
 
     private void listing(Context ctx, Listings.Listing listing, Long user) {
@@ -284,6 +299,9 @@ public final class ApiServer implements AutoCloseable {
                     lag.put(Integer.toString(p), Math.max(0, queries.lag(store, p)));
                 }
             }
+        }
+        if (sinks != null) {
+            out.set("sinks", sinks.get());
         }
         return out;
     }

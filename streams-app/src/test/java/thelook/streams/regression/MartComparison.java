@@ -43,12 +43,36 @@ final class MartComparison {
     }
 
     static Result compare(Path inputCsvDir, Path streamingMartDir) throws SQLException {
+        return compare(inputCsvDir, (oracle, mart) -> loadStreaming(oracle, mart, streamingMartDir));
+    }
+
+    /** The tables of a sink's DuckDB file (opened read-only) against the oracle. */
+    static Result compareDuckDb(Path inputCsvDir, Path duckDbFile) throws SQLException {
+        String file = duckDbFile.toAbsolutePath().toString().replace("'", "''");
+        return compare(inputCsvDir, (oracle, mart) -> {
+            oracle.run("ATTACH IF NOT EXISTS '" + file + "' AS sink (READ_ONLY)");
+            oracle.run("CREATE OR REPLACE TABLE streaming_" + mart.name() + " AS SELECT * FROM sink.main." + mart.name());
+        });
+    }
+
+    /** The {@code <mart>.parquet} files of a directory against the oracle. */
+    static Result compareParquet(Path inputCsvDir, Path dir) throws SQLException {
+        return compare(inputCsvDir, (oracle, mart) -> oracle.run("CREATE OR REPLACE TABLE streaming_" + mart.name()
+                + " AS SELECT * FROM read_parquet('" + dir.resolve(mart.name() + ".parquet").toAbsolutePath().toString().replace("'", "''")
+                + "')"));
+    }
+
+    private interface Loader {
+        void load(BatchOracle oracle, Mart mart) throws SQLException;
+    }
+
+    private static Result compare(Path inputCsvDir, Loader loader) throws SQLException {
         try (BatchOracle oracle = BatchOracle.over(inputCsvDir)) {
             List<String> differences = new ArrayList<>();
             Map<String, Integer> rows = new LinkedHashMap<>();
             for (Mart mart : MARTS) {
                 Map<String, Object[]> expected = fetch(oracle, mart, mart.name());
-                loadStreaming(oracle, mart, streamingMartDir);
+                loader.load(oracle, mart);
                 Map<String, Object[]> actual = fetch(oracle, mart, "streaming_" + mart.name());
                 rows.put(mart.name(), actual.size());
                 differences.addAll(diff(mart, expected, actual));

@@ -1,0 +1,223 @@
+package thelook.streams.sink.duckdb;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import thelook.streams.sink.MartChange;
+import thelook.streams.sink.MartTable;
+import thelook.streams.sink.SinkBatch;
+import thelook.streams.sink.SinkException;
+import thelook.streams.sink.SinkTarget;
+
+/**
+ * The three tables in a local DuckDB file. A batch is one transaction: its rows are appended to
+ * temporary staging tables (DuckDB's appender, far faster than row-by-row inserts), then each table
+ * gets {@code INSERT OR REPLACE ... SELECT} for the upserts and one {@code DELETE} for the tombstones,
+ * and the transaction commits. The file therefore always holds the marts as they were at some moment,
+ * and a replayed batch leaves the same tables.
+ *
+ * <p>DuckDB lets one process open a file for writing and no other process open it meanwhile, so readers
+ * get {@link ParquetSnapshots} written next to it; a reader in this process may use {@link #connection()}.
+ */
+public final class DuckDbTarget implements SinkTarget {
+    private final Path file;
+    private final ParquetSnapshots snapshots;
+    private DuckDBConnection connection;
+
+    /**
+     * @param snapshotEvery how often to export the tables as Parquet next to the file when they changed; null for never
+     */
+    public DuckDbTarget(Path file, Duration snapshotEvery) {
+        this.file = file.toAbsolutePath();
+        this.snapshots = snapshotEvery == null ? null : new ParquetSnapshots(ParquetSnapshots.directoryFor(this.file), snapshotEvery);
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public String describe() {
+        return file + (snapshots != null ? " (Parquet snapshots in " + snapshots.directory() + " every "
+                + snapshots.every().toSeconds() + " s)" : "");
+    }
+
+    @Override
+    public void open() {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (Exception e) {
+            throw new SinkException("cannot open the DuckDB file " + file + ": " + e.getMessage()
+                    + (String.valueOf(e.getMessage()).contains("lock") ? " (another process has it open: stop it, or read the"
+                    + " Parquet snapshots instead)" : ""), e);
+        }
+        try (Statement st = connection.createStatement()) {
+            for (MartTable t : MartTable.values()) {
+                st.execute(createTable(t, t.tableName(), false));
+                requireColumns(t);
+                st.execute(createTable(t, staging(t), true));
+                st.execute("CREATE OR REPLACE TEMP TABLE " + deletes(t) + " (" + t.keyColumns().stream()
+                        .map(k -> k + " BIGINT").collect(Collectors.joining(", ")) + ")");
+            }
+        } catch (SQLException e) {
+            throw new SinkException("cannot prepare the tables in " + file + ": " + e.getMessage(), e);
+        }
+        if (snapshots != null) {
+            snapshots.start(connection);
+        }
+    }
+
+    static String createTable(MartTable t, String name, boolean temp) {
+        String columns = t.columns().stream()
+                .map(c -> c.name() + " " + c.type().duckDb() + (c.nullable() ? "" : " NOT NULL"))
+                .collect(Collectors.joining(", "));
+        return temp ? "CREATE OR REPLACE TEMP TABLE " + name + " (" + columns + ")"
+                : "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ", PRIMARY KEY (" + String.join(", ", t.keyColumns()) + "))";
+    }
+
+    /** A table someone made with other columns would take rows in the wrong places: refuse it, naming the difference. */
+    private void requireColumns(MartTable t) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_schema = 'main'"
+                     + " AND table_name = '" + t.tableName() + "' ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        List<String> expected = t.columns().stream().map(MartTable.Column::name).toList();
+        if (!found.equals(expected)) {
+            throw new SinkException("the table " + t.tableName() + " in " + file + " has the columns " + found + ", not " + expected
+                    + ": drop it or choose another file");
+        }
+    }
+
+    private static String staging(MartTable t) {
+        return "sink_upserts_" + t.tableName();
+    }
+
+    private static String deletes(MartTable t) {
+        return "sink_deletes_" + t.tableName();
+    }
+
+    @Override
+    public List<Rejected> write(SinkBatch batch) {
+        try {
+            synchronized (connection) { // the snapshot thread exports through the same connection
+                connection.setAutoCommit(false);
+                try (Statement st = connection.createStatement()) {
+                    for (MartTable t : MartTable.values()) {
+                        if (!batch.changes(t).isEmpty()) {
+                            apply(st, t, batch);
+                        }
+                    }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SinkException("cannot write to the DuckDB file " + file + ": " + e.getMessage(), e);
+        }
+        if (snapshots != null) {
+            snapshots.changed();
+        }
+        return List.of();
+    }
+
+    private void apply(Statement st, MartTable t, SinkBatch batch) throws SQLException {
+        int upserts = 0;
+        int removed = 0;
+        try (DuckDBAppender rows = connection.createAppender("temp", "main", staging(t));
+             DuckDBAppender keys = connection.createAppender("temp", "main", deletes(t))) {
+            for (MartChange c : batch.changes(t)) {
+                if (c.isDelete()) {
+                    keys.beginRow().append(c.key().first());
+                    if (c.key().pair()) {
+                        keys.append(c.key().second());
+                    }
+                    keys.endRow();
+                    removed++;
+                } else {
+                    appendRow(rows, t, c.row());
+                    upserts++;
+                }
+            }
+        }
+        String name = t.tableName();
+        if (upserts > 0) {
+            st.execute("INSERT OR REPLACE INTO " + name + " SELECT * FROM " + staging(t));
+            st.execute("DELETE FROM " + staging(t));
+        }
+        if (removed > 0) {
+            String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
+            st.execute("DELETE FROM " + name + " USING " + deletes(t) + " d WHERE " + on);
+            st.execute("DELETE FROM " + deletes(t));
+        }
+    }
+
+    private static void appendRow(DuckDBAppender a, MartTable t, SpecificRecord row) throws SQLException {
+        a.beginRow();
+        for (MartTable.Column c : t.columns()) {
+            Object v = row.get(c.position());
+            if (v == null) {
+                a.appendNull();
+                continue;
+            }
+            switch (c.type()) {
+                case INT64 -> a.append(((Number) v).longValue());
+                case FLOAT64 -> a.append(((Number) v).doubleValue());
+                case TIMESTAMP -> a.appendEpochMicros(timestampMicros(v));
+                case STRING -> a.append(v.toString());
+            }
+        }
+        a.endRow();
+    }
+
+    /** Generated classes give timestamp-micros as an Instant (or as the long itself without conversions). */
+    static long timestampMicros(Object v) {
+        if (v instanceof java.time.Instant i) {
+            return thelook.schemas.Micros.of(i);
+        }
+        return ((Number) v).longValue();
+    }
+
+    /** The writer's connection, for reading in this process (queries must not run during a write: use it from one thread). */
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        if (snapshots != null) {
+            snapshots.close();
+        }
+        if (connection != null) {
+            try {
+                synchronized (connection) {
+                    connection.close();
+                }
+            } catch (SQLException ignored) {
+                // closing: nothing left to lose, the last batch committed
+            }
+        }
+    }
+}

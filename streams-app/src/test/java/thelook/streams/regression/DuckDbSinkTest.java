@@ -1,0 +1,198 @@
+package thelook.streams.regression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import thelook.backfill.csv.OnError;
+import thelook.backfill.generate.TheLookGenerator;
+import thelook.schemas.TheLookTable;
+import thelook.schemas.TopicSerdes;
+import thelook.schemas.testing.ApicurioRegistry;
+import thelook.streams.app.CatchUp;
+import thelook.streams.app.JobListener;
+import thelook.streams.app.KafkaClients;
+import thelook.streams.app.MartsService;
+import thelook.streams.app.RegistrySettings;
+import thelook.streams.app.ReplayJob;
+import thelook.streams.app.ServiceTopics;
+import thelook.streams.app.SinkOptions;
+import thelook.streams.embedded.EmbeddedKafka;
+import thelook.streams.names.TopicNames;
+import thelook.streams.testing.ChildJvm;
+import thelook.streams.topology.StoreKind;
+import thelook.streams.topology.TheLookTopology;
+
+/**
+ * The DuckDB sink for real: its tables and its Parquet snapshots equal the batch oracle after a replay,
+ * and after a live service fed updates and deletes mid-stream while a separate {@code sink} process
+ * (a child JVM) was killed with {@code kill -9} and restarted.
+ */
+class DuckDbSinkTest {
+    private static final Pattern DELETES = Pattern.compile("([\\d,]+) deletes");
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @Test
+    void replayIntoDuckDbEqualsTheOracle() throws Exception {
+        Path input = tmp.resolve("input");
+        new TheLookGenerator(1000, 17).writeCsv(input);
+        Path file = tmp.resolve("warehouse").resolve("marts.duckdb");
+        SinkOptions sinks = new SinkOptions(file, Duration.ofSeconds(1), 500, Duration.ofMillis(200));
+        var options = new ReplayJob.Options(input, null, new KafkaClients(null, Map.of()), null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2, 2,
+                100, StoreKind.MEMORY, OnError.FAIL, Duration.ofMinutes(5), RegistrySettings.inMemory(), sinks);
+
+        ReplayJob.Summary summary = new ReplayJob(options, new JobListener() {}).run();
+
+        assertThat(summary.sinks()).hasSize(1);
+        Matcher deletes = DELETES.matcher(summary.sinks().get(0));
+        assertThat(deletes.find()).as(summary.sinks().get(0)).isTrue();
+        assertThat(Long.parseLong(deletes.group(1).replace(",", ""))).as("tombstones applied as deletes").isPositive();
+        assertEqual(MartComparison.compareDuckDb(input, file));
+        // the last snapshot is taken at close, after the last batch
+        assertEqual(MartComparison.compareParquet(input, tmp.resolve("warehouse").resolve("marts-parquet")));
+        assertThat(tmp.resolve("warehouse").resolve("marts-parquet").resolve("_snapshot.json")).exists();
+    }
+
+    @Test
+    void aLiveServiceAndASinkKilledMidStreamEqualTheOracle() throws Exception {
+        Path input = tmp.resolve("input");
+        new TheLookGenerator(300, 23).writeCsv(input);
+        String prefix = "sink-" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        TopicNames topics = new TopicNames(prefix);
+        RegistrySettings registry = new RegistrySettings(ApicurioRegistry.shared().url(), Map.of());
+        TopicSerdes serdes = registry.serdes(false);
+        serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
+        SnapshotChanges changes = SnapshotChanges.standard(CsvDir.read(input), tmp, dir -> ReplayRecords.plan(dir, serdes, prefix));
+        Path expected = changes.after().write(tmp.resolve("expected-input"));
+        List<ReplayRecords.Raw> stream = changes.deliverMidStream(ReplayRecords.withDuplicates(
+                ReplayRecords.shuffleAcrossTopics(ReplayRecords.plan(input, serdes, prefix), 3), 0.05, 3), tmp.resolve("changes"), 3);
+        Path inService = tmp.resolve("in-service.duckdb");
+        Path inChild = tmp.resolve("child").resolve("marts.duckdb");
+        String group = "sink-it-" + prefix.substring(5, 11);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {
+            KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of());
+            String applicationId = "thelook-" + group;
+            var options = new MartsService.Options(clients, registry, topics, applicationId, tmp.resolve("state"), StoreKind.ROCKSDB,
+                    2, 0, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2), null,
+                    new SinkOptions(inService, Duration.ofSeconds(1), 1000, Duration.ofMillis(200)));
+            String[] childArgs = {"sink", "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
+                "--topic-prefix", prefix, "--group-id", group, "--duckdb", inChild.toString(), "--sink-batch-rows", "100",
+                "--sink-flush-ms", "100", "--parquet-every-s", "1", "--port", "0"};
+            try (Admin admin = clients.admin();
+                 MartsService service = startAfterTopics(admin, topics, options);
+                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                ChildJvm child = ChildJvm.start(tmp.resolve("sink-1.log"), childArgs);
+                child.awaitOutput("Running", Duration.ofMinutes(2));
+                int half = stream.size() / 2;
+                send(producer, stream.subList(0, half), prefix, serdes);
+                awaitCommitted(admin, group + "-duckdb"); // the child has written some batches: now it dies mid-stream
+                child.kill();
+                send(producer, stream.subList(half, stream.size()), prefix, serdes);
+                try (ChildJvm restarted = ChildJvm.start(tmp.resolve("sink-2.log"), childArgs)) {
+                    restarted.awaitOutput("Running", Duration.ofMinutes(2));
+                    CatchUp catchUp = new CatchUp(admin, clients, applicationId,
+                            TheLookTopology.INPUTS.stream().map(t -> t.topic(prefix)).toList());
+                    awaitCaughtUp(catchUp, service);
+                    service.sinks().awaitCaughtUp(admin, topics, Duration.ofMinutes(2), new JobListener() {});
+                    awaitGroupCaughtUp(admin, topics, group + "-duckdb");
+                    restarted.awaitOutput("caught up: every mart record is written", Duration.ofMinutes(2));
+                    assertThat(restarted.terminate(Duration.ofMinutes(1))).as("exit code after SIGTERM").isZero();
+                    assertThat(restarted.output()).contains("stopped cleanly");
+                }
+            }
+        }
+        assertEqual(MartComparison.compareDuckDb(expected, inService));
+        assertEqual(MartComparison.compareParquet(expected, tmp.resolve("in-service-parquet")));
+        assertEqual(MartComparison.compareDuckDb(expected, inChild));
+        assertEqual(MartComparison.compareParquet(expected, tmp.resolve("child").resolve("marts-parquet")));
+    }
+
+    private static void assertEqual(MartComparison.Result result) {
+        assertThat(result.differences()).as(result.toString()).isEmpty();
+        assertThat(result.rowsPerMart().get("fct_cross_sell_candidates")).isPositive();
+    }
+
+    private static MartsService startAfterTopics(Admin admin, TopicNames topics, MartsService.Options options) {
+        ServiceTopics.ensure(admin, topics, 3);
+        return MartsService.start(options, new JobListener() {});
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, List<ReplayRecords.Raw> records, String prefix, TopicSerdes serdes) {
+        var keys = serdes.longKey().serializer();
+        for (ReplayRecords.Raw r : records) {
+            String topic = r.table().topic(prefix);
+            producer.send(new ProducerRecord<>(topic, keys.serialize(topic, r.key()), r.value()));
+        }
+        producer.flush();
+    }
+
+    /** Until the group has committed offsets past some mart records. */
+    private static void awaitCommitted(Admin admin, String group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            if (offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum() > 0) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the sink committed within 2 minutes").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Until the group's committed offsets reach the mart topics' last stable offsets. */
+    private static void awaitGroupCaughtUp(Admin admin, TopicNames topics, String group) throws Exception {
+        Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
+        for (var d : admin.describeTopics(topics.marts()).allTopicNames().get().values()) {
+            d.partitions().forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
+        var ends = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            if (ends.entrySet().stream().allMatch(e -> offsets.get(e.getKey()) != null
+                    && offsets.get(e.getKey()).offset() >= e.getValue().offset())) {
+                return;
+            }
+            assertThat(System.nanoTime()).as(group + " caught up within 2 minutes").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitCaughtUp(CatchUp catchUp, MartsService service) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!catchUp.lag().caughtUp()) {
+            service.app().checkHealthy();
+            assertThat(System.nanoTime()).as("caught up within 3 minutes").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+}
