@@ -6,16 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import thelook.streams.sink.MartSink;
 import thelook.streams.sink.SinkTarget;
+import thelook.streams.sink.bigquery.BigQuerySettings;
+import thelook.streams.sink.bigquery.BigQueryTarget;
 import thelook.streams.sink.duckdb.DuckDbTarget;
 
 /**
- * Which warehouses the marts are synced to, and how: {@code --duckdb PATH}, batch size and flush interval.
+ * Which warehouses the marts are synced to, and how: {@code --duckdb PATH}, {@code --bigquery PROJECT.DATASET}
+ * (with its settings), batch size and flush interval.
  */
-public record SinkOptions(Path duckdb, Duration parquetEvery, int maxBatchRows, Duration flushInterval) {
+public record SinkOptions(Path duckdb, Duration parquetEvery, BigQuerySettings bigquery, int maxBatchRows, Duration flushInterval) {
     public static final Duration DEFAULT_PARQUET_EVERY = Duration.ofSeconds(5);
 
     public static SinkOptions none() {
-        return new SinkOptions(null, DEFAULT_PARQUET_EVERY, MartSink.Settings.DEFAULT_MAX_BATCH_ROWS, MartSink.Settings.DEFAULT_FLUSH_INTERVAL);
+        return new SinkOptions(null, DEFAULT_PARQUET_EVERY, null, MartSink.Settings.DEFAULT_MAX_BATCH_ROWS, MartSink.Settings.DEFAULT_FLUSH_INTERVAL);
     }
 
     public SinkOptions {
@@ -27,12 +30,22 @@ public record SinkOptions(Path duckdb, Duration parquetEvery, int maxBatchRows, 
         }
     }
 
+    /** DuckDB only. */
+    public SinkOptions(Path duckdb, Duration parquetEvery, int maxBatchRows, Duration flushInterval) {
+        this(duckdb, parquetEvery, null, maxBatchRows, flushInterval);
+    }
+
+    /** BigQuery only. */
+    public static SinkOptions bigquery(BigQuerySettings bigquery, int maxBatchRows, Duration flushInterval) {
+        return new SinkOptions(null, null, bigquery, maxBatchRows, flushInterval);
+    }
+
     public SinkOptions withDuckdb(Path file) {
-        return new SinkOptions(file, parquetEvery, maxBatchRows, flushInterval);
+        return new SinkOptions(file, parquetEvery, bigquery, maxBatchRows, flushInterval);
     }
 
     public boolean any() {
-        return duckdb != null;
+        return duckdb != null || bigquery != null;
     }
 
     /** A new target per warehouse named, not yet opened. */
@@ -40,6 +53,9 @@ public record SinkOptions(Path duckdb, Duration parquetEvery, int maxBatchRows, 
         List<SinkTarget> out = new ArrayList<>();
         if (duckdb != null) {
             out.add(new DuckDbTarget(duckdb, parquetEvery));
+        }
+        if (bigquery != null) {
+            out.add(new BigQueryTarget(bigquery));
         }
         return out;
     }

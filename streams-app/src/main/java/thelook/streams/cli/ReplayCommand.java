@@ -71,7 +71,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         var sinks = sink.options();
         if (output == null && !sinks.any()) {
-            throw new IllegalArgumentException("say where the marts go: --output DIR for CSVs, --duckdb FILE, or both");
+            throw new IllegalArgumentException("say where the marts go: --output DIR for CSVs, --duckdb FILE, --bigquery PROJECT.DATASET, or several");
         }
         var options = new ReplayJob.Options(input, output, kafka.clients(), stateDir, kafka.topicPrefix, partitions, threads,
                 commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds), kafka.registry(), sinks);

@@ -127,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
     private SinkOptions sinks() {
         SinkOptions named = sink.options();
         if (named.any() && noSink) {
-            throw new IllegalArgumentException("--no-sink and a sink (--duckdb) contradict each other: choose one");
+            throw new IllegalArgumentException("--no-sink and a sink (--duckdb, --bigquery) contradict each other: choose one");
         }
         return !named.any() && !noSink && kafka.bootstrapServers == null ? named.withDuckdb(stateDir.resolve("marts.duckdb")) : named;
     }

@@ -32,7 +32,7 @@ final class SinkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var sinks = sink.options();
         if (!sinks.any()) {
-            throw new IllegalArgumentException("name a target: --duckdb FILE");
+            throw new IllegalArgumentException("name a target: --duckdb FILE, --bigquery PROJECT.DATASET, or both");
         }
         if (port < -1 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, or -1 for none");
