@@ -124,7 +124,8 @@ public final class MartSink implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        // a poll never holds more than a batch: the batch is written whole, then the positions after the poll committed
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(10_000, settings.maxBatchRows()));
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-consumer");
         return c;
     }

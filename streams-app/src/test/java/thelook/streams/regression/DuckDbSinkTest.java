@@ -100,7 +100,9 @@ class DuckDbSinkTest {
                     new SinkOptions(inService, Duration.ofSeconds(1), 1000, Duration.ofMillis(200)));
             String[] childArgs = {"sink", "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
                 "--topic-prefix", prefix, "--group-id", group, "--duckdb", inChild.toString(), "--sink-batch-rows", "100",
-                "--sink-flush-ms", "100", "--parquet-every-s", "1", "--port", "0"};
+                "--sink-flush-ms", "100", "--parquet-every-s", "1", "--port", "0",
+                // a killed member holds its partitions until its session expires: 10 s instead of 45
+                "--kafka-config", "session.timeout.ms=10000", "--kafka-config", "heartbeat.interval.ms=2000"};
             try (Admin admin = clients.admin();
                  MartsService service = startAfterTopics(admin, topics, options);
                  KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -140,13 +142,13 @@ class DuckDbSinkTest {
         return MartsService.start(options, new JobListener() {});
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, List<ReplayRecords.Raw> records, String prefix, TopicSerdes serdes) {
+    static void send(KafkaProducer<byte[], byte[]> producer, List<ReplayRecords.Raw> records, String prefix, TopicSerdes serdes) {
         var keys = serdes.longKey().serializer();
         for (ReplayRecords.Raw r : records) {
             String topic = r.table().topic(prefix);
@@ -156,7 +158,7 @@ class DuckDbSinkTest {
     }
 
     /** Until the group has committed offsets past some mart records. */
-    private static void awaitCommitted(Admin admin, String group) throws Exception {
+    static void awaitCommitted(Admin admin, String group) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -169,7 +171,7 @@ class DuckDbSinkTest {
     }
 
     /** Until the group's committed offsets reach the mart topics' last stable offsets. */
-    private static void awaitGroupCaughtUp(Admin admin, TopicNames topics, String group) throws Exception {
+    static void awaitGroupCaughtUp(Admin admin, TopicNames topics, String group) throws Exception {
         Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
         for (var d : admin.describeTopics(topics.marts()).allTopicNames().get().values()) {
             d.partitions().forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
@@ -187,7 +189,7 @@ class DuckDbSinkTest {
         }
     }
 
-    private static void awaitCaughtUp(CatchUp catchUp, MartsService service) throws InterruptedException {
+    static void awaitCaughtUp(CatchUp catchUp, MartsService service) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!catchUp.lag().caughtUp()) {
             service.app().checkHealthy();
