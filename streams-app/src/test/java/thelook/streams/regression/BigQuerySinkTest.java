@@ -159,7 +159,7 @@ class BigQuerySinkTest {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String bootstrap, TopicNames topics) {
+    static List<ConsumerRecord<byte[], byte[]>> deadLetters(String bootstrap, TopicNames topics) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -174,7 +174,7 @@ class BigQuerySinkTest {
         return out;
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }

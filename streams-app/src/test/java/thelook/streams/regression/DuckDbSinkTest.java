@@ -21,7 +21,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import thelook.streams.serving.ApiServer;
+import thelook.streams.sink.MartSink;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import thelook.backfill.csv.OnError;
@@ -96,7 +99,7 @@ class DuckDbSinkTest {
             KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of());
             String applicationId = "thelook-" + group;
             var options = new MartsService.Options(clients, registry, topics, applicationId, tmp.resolve("state"), StoreKind.ROCKSDB,
-                    2, 0, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2), null,
+                    2, 0, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2), new ApiServer.Settings(0, "localhost", 0, null, false),
                     new SinkOptions(inService, Duration.ofSeconds(1), 1000, Duration.ofMillis(200)));
             String[] childArgs = {"sink", "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
                 "--topic-prefix", prefix, "--group-id", group, "--duckdb", inChild.toString(), "--sink-batch-rows", "100",
@@ -110,6 +113,9 @@ class DuckDbSinkTest {
                 child.awaitOutput("Running", Duration.ofMinutes(2));
                 int half = stream.size() / 2;
                 send(producer, stream.subList(0, half), prefix, serdes);
+                // a record no mart row can be read from: both sinks put it in the dead-letter topic and go on
+                producer.send(new ProducerRecord<>(topics.customerMetrics(), serdes.longKey().serializer().serialize("", 987_654L),
+                        "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
                 awaitCommitted(admin, group + "-duckdb"); // the child has written some batches: now it dies mid-stream
                 child.kill();
                 send(producer, stream.subList(half, stream.size()), prefix, serdes);
@@ -120,16 +126,51 @@ class DuckDbSinkTest {
                     awaitCaughtUp(catchUp, service);
                     service.sinks().awaitCaughtUp(admin, topics, Duration.ofMinutes(2), new JobListener() {});
                     awaitGroupCaughtUp(admin, topics, group + "-duckdb");
+                    assertReadableWhileRunning(expected, tmp.resolve("in-service-parquet"));
+                    assertLagReported(service.apiPort());
                     restarted.awaitOutput("caught up: every mart record is written", Duration.ofMinutes(2));
                     assertThat(restarted.terminate(Duration.ofMinutes(1))).as("exit code after SIGTERM").isZero();
                     assertThat(restarted.output()).contains("stopped cleanly");
                 }
+                List<ConsumerRecord<byte[], byte[]>> deadLetters = BigQuerySinkTest.deadLetters(kafka.bootstrapServers(), topics);
+                assertThat(deadLetters).as("the unreadable record, at least once from each sink").hasSizeGreaterThanOrEqualTo(2)
+                        .allSatisfy(r -> assertThat(BigQuerySinkTest.header(r, MartSink.ERROR_HEADER))
+                                .contains("cannot decode it as a dim_customer_metrics row"));
             }
         }
         assertEqual(MartComparison.compareDuckDb(expected, inService));
         assertEqual(MartComparison.compareParquet(expected, tmp.resolve("in-service-parquet")));
         assertEqual(MartComparison.compareDuckDb(expected, inChild));
         assertEqual(MartComparison.compareParquet(expected, tmp.resolve("child").resolve("marts-parquet")));
+    }
+
+    /**
+     * What docs/operations.md tells users to do while the service holds the file: read the Parquet snapshots
+     * with another DuckDB (here a separate in-memory database). The next snapshot comes within a second.
+     */
+    private static void assertReadableWhileRunning(Path expected, Path parquet) throws Exception {
+        Thread.sleep(2_000); // one snapshot period after the last write, plus its own time
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM '" + parquet.resolve("dim_customer_metrics.parquet") + "'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isPositive();
+        }
+        assertEqual(MartComparison.compareParquet(expected, parquet));
+    }
+
+    /** The sink's lag in /api/instances and at /metrics, caught up. */
+    private static void assertLagReported(int apiPort) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String instances = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + apiPort + "/api/instances"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        var sink = new com.fasterxml.jackson.databind.ObjectMapper().readTree(instances).path("instances").get(0).path("sinks").get(0);
+        assertThat(sink.path("target").asText()).as(instances).isEqualTo("duckdb");
+        assertThat(sink.path("lag_records").asLong(-1)).as(instances).isZero();
+        assertThat(sink.path("rows_written").asLong()).as(instances).isPositive();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + apiPort + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("thelook_sink_lag_records{target=\"duckdb\"} 0.0").contains("thelook_sink_lag_seconds{target=\"duckdb\"}")
+                .contains("thelook_sink_latency_seconds{target=\"duckdb\",quantile=\"0.99\"}");
     }
 
     private static void assertEqual(MartComparison.Result result) {
