@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of docs/architecture.md on the compiled classes: the CLI and the service use the
  * topology, never the reverse; inside the topology the wiring sits on top of the dbt layers, which sit on
- * flow, names and state; no package cycle anywhere.
+ * flow, names and state; the sinks read the mart topics and know nothing of the topology; no package cycle anywhere.
  */
 class PackageRulesTest {
     static JavaClasses classes;
@@ -33,7 +33,16 @@ class PackageRulesTest {
         noClasses().that().resideInAnyPackage("..topology..", "..staging..", "..intermediate..", "..marts..", "..flow..",
                         "..names..", "..state..")
                 .should().dependOnClassesThat().resideInAnyPackage("..streams.app..", "..streams.cli..", "..streams.embedded..",
-                        "..streams.output..")
+                        "..streams.output..", "..streams.serving..", "..streams.sink..")
+                .check(classes);
+    }
+
+    @Test
+    void theSinksReadTopicsNotTheTopology() {
+        noClasses().that().resideInAPackage("..streams.sink..")
+                .should().dependOnClassesThat().resideInAnyPackage("..streams.topology..", "..streams.staging..",
+                        "..streams.intermediate..", "..streams.marts..", "..streams.state..", "..streams.serving..",
+                        "..streams.app..", "..streams.cli..")
                 .check(classes);
     }
 

@@ -26,7 +26,7 @@ final class SinkCliOptions {
             + " Application Default Credentials. Never printed.")
     Path bigqueryCredentials;
 
-    @Option(names = "--bigquery-max-staleness-s", defaultValue = "900", paramLabel = "SECONDS", description = "max_staleness"
+    @Option(names = "--bigquery-max-staleness-s", defaultValue = "60", paramLabel = "SECONDS", description = "max_staleness"
             + " of the tables the sink creates: queries may see the CDC changes up to this old, and BigQuery merges them in the"
             + " background instead of at every query (default: ${DEFAULT-VALUE}; 0: always merge at query time).")
     long bigqueryMaxStalenessSeconds;

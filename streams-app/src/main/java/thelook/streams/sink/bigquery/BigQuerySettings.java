@@ -18,7 +18,6 @@ import java.time.Duration;
  */
 public record BigQuerySettings(String project, String dataset, Path credentials, Duration maxStaleness, String apiEndpoint,
                                String writeEndpoint, Duration giveUpAfter) {
-    public static final Duration DEFAULT_MAX_STALENESS = Duration.ofMinutes(15);
     public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
 
     /** {@code PROJECT.DATASET} as the CLI takes it. */
