@@ -29,21 +29,30 @@ final class MartDecoder {
         this.crossSell = serdes.value(FctCrossSellCandidates.class).deserializer();
     }
 
-    /** The change a record carries; an {@link IllegalArgumentException} names what is wrong with one that carries none. */
-    MartChange decode(ConsumerRecord<byte[], byte[]> r) {
-        MartTable table = MartTable.forTopic(topics, r.topic());
+    /** The table and key of a record; an {@link IllegalArgumentException} names what is wrong with one that has none. */
+    MartTable table(ConsumerRecord<byte[], byte[]> r) {
+        return MartTable.forTopic(topics, r.topic());
+    }
+
+    RowKey key(MartTable table, ConsumerRecord<byte[], byte[]> r) {
         if (r.key() == null) {
             throw new IllegalArgumentException("a record without a key");
         }
-        RowKey key;
-        SpecificRecord row;
         try {
             if (table == MartTable.FCT_CROSS_SELL_CANDIDATES) {
                 CrossSellKey k = crossSellKey.deserialize(r.topic(), r.key());
-                key = RowKey.of(k.getUserId(), k.getProductId());
-            } else {
-                key = RowKey.of(longKey.deserialize(r.topic(), r.key()));
+                return RowKey.of(k.getUserId(), k.getProductId());
             }
+            return RowKey.of(longKey.deserialize(r.topic(), r.key()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot decode its key as a " + table.tableName() + " key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The change a record carries (its key already read); an {@link IllegalArgumentException} names what is wrong. */
+    MartChange decode(MartTable table, RowKey key, ConsumerRecord<byte[], byte[]> r) {
+        SpecificRecord row;
+        try {
             row = r.value() == null ? null : switch (table) {
                 case DIM_CUSTOMER_METRICS -> customers.deserialize(r.topic(), r.value());
                 case DIM_PRODUCT_PERFORMANCE -> products.deserialize(r.topic(), r.value());

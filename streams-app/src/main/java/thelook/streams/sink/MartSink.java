@@ -38,8 +38,9 @@ import thelook.streams.names.TopicNames;
 /**
  * Keeps a {@link SinkTarget}'s three tables equal to the mart topics: a plain consumer in its own group
  * (read_committed, so it sees only what the topology committed) that gathers records into a
- * {@link SinkBatch}, writes the batch when it is big enough, old enough, or when the topics have nothing
- * more for now, and only then commits the offsets. A crash between a write and its commit replays the
+ * {@link SinkBatch}, writes the batch when it is big enough, old enough, or when a poll brings less than
+ * it could (the consumer has nothing more buffered: the sink is at the head of the topics), and only
+ * then commits the offsets. A crash between a write and its commit replays the
  * batch, which the target's upserts make harmless; a key's versions are written in the topic's order,
  * retries included, because one batch is written at a time.
  *
@@ -86,13 +87,17 @@ public final class MartSink implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
+    private final int maxPollRecords;
     private long lastLagNanos;
     private boolean assigned;
+    /** Broker append time of the first record read since the last commit; -1: none, or not append time. */
+    private long oldestUnwrittenAt = -1;
 
     private MartSink(Settings settings, SinkTarget target, MeterRegistry meters) {
         this.settings = settings;
         this.target = target;
         this.decoder = new MartDecoder(settings.topics(), settings.serdes());
+        this.maxPollRecords = Math.min(10_000, settings.maxBatchRows());
         Tags tags = Tags.of("target", target.name());
         this.latency = Timer.builder("thelook.sink.latency").tags(tags)
                 .description("from a mart change reaching its topic (broker append time) to its row written to the target")
@@ -125,7 +130,7 @@ public final class MartSink implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a poll never holds more than a batch: the batch is written whole, then the positions after the poll committed
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(10_000, settings.maxBatchRows()));
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-consumer");
         return c;
     }
@@ -149,12 +154,13 @@ public final class MartSink implements AutoCloseable {
                     add(r);
                 }
                 if (!batch.isEmpty() || !deadLetters.isEmpty()) {
-                    if (records.isEmpty() || batch.records() >= settings.maxBatchRows()
+                    // a poll short of its maximum means the consumer has nothing more buffered: write now, while at the head
+                    if (records.count() < maxPollRecords || batch.records() >= settings.maxBatchRows()
                             || batch.ageNanos() >= settings.flushInterval().toNanos()) {
                         flush();
                     }
-                } else if (!records.isEmpty()) {
-                    commit(); // only transaction markers or dead letters: move on anyway
+                } else if (movedPastMarkers()) {
+                    commit(); // a poll that only stepped over transaction markers: the lag must still reach 0
                 }
                 if (System.nanoTime() - lastLagNanos > 1_000_000_000L) {
                     measureLag();
@@ -177,11 +183,19 @@ public final class MartSink implements AutoCloseable {
     }
 
     private void add(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            batch.add(decoder.decode(r));
-        } catch (IllegalArgumentException e) {
-            deadLetters.add(deadLetter(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset(), e.getMessage()));
+        if (oldestUnwrittenAt < 0 && r.timestampType() == org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME) {
+            oldestUnwrittenAt = r.timestamp();
         }
+        try {
+            MartTable table = decoder.table(r);
+            batch.add(table, decoder.key(table, r), r);
+        } catch (IllegalArgumentException e) {
+            deadLetters.add(deadLetter(r, e.getMessage()));
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
+        return deadLetter(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset(), reason);
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(byte[] key, byte[] value, String source, String reason) {
@@ -196,6 +210,7 @@ public final class MartSink implements AutoCloseable {
     private void flush() {
         if (!batch.isEmpty()) {
             long started = System.nanoTime();
+            batch.decode(decoder, (r, reason) -> deadLetters.add(deadLetter(r, reason)));
             List<SinkTarget.Rejected> rejected = target.write(batch);
             writes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             for (SinkTarget.Rejected r : rejected) {
@@ -235,8 +250,19 @@ public final class MartSink implements AutoCloseable {
         commit();
     }
 
+    private boolean movedPastMarkers() {
+        for (TopicPartition tp : consumer.assignment()) {
+            Long at = written.get(tp);
+            if (at != null && consumer.position(tp) > at) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Commits the consumer's positions (past transaction markers too), now that everything before them is written. */
     private void commit() {
+        oldestUnwrittenAt = -1;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
@@ -253,7 +279,7 @@ public final class MartSink implements AutoCloseable {
             return; // not in the group yet: unknown, not "caught up"
         }
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
-        lag = lagTracker.update(ends, written, System.currentTimeMillis());
+        lag = lagTracker.update(ends, written, oldestUnwrittenAt, System.currentTimeMillis());
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -276,6 +302,7 @@ public final class MartSink implements AutoCloseable {
             // Another member may already write these partitions: drop what was read, never write an older version after a newer one
             batch.clear();
             deadLetters.clear();
+            oldestUnwrittenAt = -1;
             partitions.forEach(written::remove);
             for (TopicPartition tp : consumer.assignment()) {
                 if (!partitions.contains(tp) && written.containsKey(tp)) {

@@ -7,8 +7,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * How far the tables are behind the mart topics. Records: the topics' end offsets (last stable offsets,
  * so uncommitted transactions do not count) minus the offsets whose rows the target has accepted.
- * Seconds: for the partitions that are behind, how long ago each was last seen caught up, the largest
- * of them: every change that reached the topics before that moment is in the tables.
+ * Seconds: the age of the oldest change read but not yet written (its broker append time), when the
+ * sink holds one; otherwise, for the partitions that are behind, how long ago each was last seen caught
+ * up, the largest of them. Either way every change that reached the topics before that moment is in
+ * the tables.
  */
 public final class SinkLag {
     /** A reading: records behind, and seconds (0 when caught up). */
@@ -24,6 +26,11 @@ public final class SinkLag {
 
     /** A reading from the end offsets just fetched and the offsets written; {@code now} in epoch ms. */
     Reading update(Map<TopicPartition, Long> endOffsets, Map<TopicPartition, Long> written, long now) {
+        return update(endOffsets, written, -1, now);
+    }
+
+    /** The same, knowing the append time of the oldest change read and not yet written (-1: none held). */
+    Reading update(Map<TopicPartition, Long> endOffsets, Map<TopicPartition, Long> written, long oldestUnwrittenAt, long now) {
         long records = 0;
         long oldest = now;
         for (var e : endOffsets.entrySet()) {
@@ -36,6 +43,9 @@ public final class SinkLag {
             }
         }
         caughtUpAtMillis.keySet().retainAll(endOffsets.keySet());
+        if (records > 0 && oldestUnwrittenAt >= 0) {
+            oldest = Math.min(now, oldestUnwrittenAt);
+        }
         return new Reading(records, records == 0 ? 0 : (now - oldest) / 1000.0);
     }
 }

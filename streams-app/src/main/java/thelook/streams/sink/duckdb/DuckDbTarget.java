@@ -23,9 +23,13 @@ import thelook.streams.sink.SinkTarget;
 /**
  * The three tables in a local DuckDB file. A batch is one transaction: its rows are appended to
  * temporary staging tables (DuckDB's appender, far faster than row-by-row inserts), then each table
- * gets {@code INSERT OR REPLACE ... SELECT} for the upserts and one {@code DELETE} for the tombstones,
- * and the transaction commits. The file therefore always holds the marts as they were at some moment,
- * and a replayed batch leaves the same tables.
+ * loses the rows of every key the batch names ({@code DELETE ... USING}) and gets the batch's upserts
+ * ({@code INSERT ... SELECT}), and the transaction commits. The file therefore always holds the marts as
+ * they were at some moment, and a replayed batch leaves the same tables.
+ *
+ * <p>The tables have no PRIMARY KEY constraint: one row per key holds by construction, and DuckDB's
+ * index made the same upserts 8 to 10 times slower ({@code INSERT OR REPLACE} into an indexed table:
+ * 42-47K rows/s; delete and insert without the index: 330-440K rows/s, docs/benchmarks.md).
  *
  * <p>DuckDB lets one process open a file for writing and no other process open it meanwhile, so readers
  * get {@link ParquetSnapshots} written next to it; a reader in this process may use {@link #connection()}.
@@ -67,6 +71,8 @@ public final class DuckDbTarget implements SinkTarget {
                     + " Parquet snapshots instead)" : ""), e);
         }
         try (Statement st = connection.createStatement()) {
+            // one thread: a batch is small work, and DuckDB's threads would take cores from the topology beside it
+            st.execute("SET threads = 1");
             for (MartTable t : MartTable.values()) {
                 st.execute(createTable(t, t.tableName(), false));
                 requireColumns(t);
@@ -86,8 +92,7 @@ public final class DuckDbTarget implements SinkTarget {
         String columns = t.columns().stream()
                 .map(c -> c.name() + " " + c.type().duckDb() + (c.nullable() ? "" : " NOT NULL"))
                 .collect(Collectors.joining(", "));
-        return temp ? "CREATE OR REPLACE TEMP TABLE " + name + " (" + columns + ")"
-                : "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ", PRIMARY KEY (" + String.join(", ", t.keyColumns()) + "))";
+        return (temp ? "CREATE OR REPLACE TEMP TABLE " : "CREATE TABLE IF NOT EXISTS ") + name + " (" + columns + ")";
     }
 
     /** A table someone made with other columns would take rows in the wrong places: refuse it, naming the difference. */
@@ -163,12 +168,13 @@ public final class DuckDbTarget implements SinkTarget {
             }
         }
         String name = t.tableName();
+        String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
         if (upserts > 0) {
-            st.execute("INSERT OR REPLACE INTO " + name + " SELECT * FROM " + staging(t));
+            st.execute("DELETE FROM " + name + " USING " + staging(t) + " d WHERE " + on);
+            st.execute("INSERT INTO " + name + " SELECT * FROM " + staging(t));
             st.execute("DELETE FROM " + staging(t));
         }
         if (removed > 0) {
-            String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
             st.execute("DELETE FROM " + name + " USING " + deletes(t) + " d WHERE " + on);
             st.execute("DELETE FROM " + deletes(t));
         }
