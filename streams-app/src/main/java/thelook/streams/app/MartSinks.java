@@ -20,6 +20,8 @@ import thelook.streams.sink.SinkTarget;
 
 /** The sinks a command runs, one per warehouse, each in its own consumer group {@code <group prefix>-<target>}. */
 public final class MartSinks implements AutoCloseable {
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** No sinks. */
     public static final MartSinks NONE = new MartSinks(List.of());
 
@@ -110,7 +112,7 @@ public final class MartSinks implements AutoCloseable {
 
     /** The sinks' states, for /api/instances. */
     public com.fasterxml.jackson.databind.node.ArrayNode statusJson() {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+        var json = JSON.createArrayNode();
         for (MartSink s : sinks) {
             SinkLag.Reading lag = s.lag();
             var o = json.addObject().put("target", s.target().name()).put("where", s.target().describe())

@@ -184,37 +184,29 @@ public final class ReplayJob {
         DeadLetterCount deadLetters = DeadLetterCount.markEnds(cluster.clients(), topics.deadLetters());
         try (MartSinks sinks = MartSinks.start(options.sinks(), cluster.clients(), topics, serdes, applicationId + "-sink",
                 new SimpleMeterRegistry(), listener)) {
-            Summary summary = replay(plan, cluster, applicationId, topics, serdes, started, admin, app, readTopics, toProcess, deadLetters,
-                    sinks);
-            return summary;
+            listener.phase("Producing", plan.size());
+            long produced;
+            Map<String, Object> producerOverrides = cluster.brokerInProcess()
+                    ? Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none") : Map.of();
+            try (TopicWriter writer = new TopicWriter(cluster.clients().config(), serdes, producerOverrides)) {
+                produced = writer.write(plan, options.topicPrefix(), done -> {
+                    listener.progress(done);
+                    if (done % 500_000 == 0) {
+                        app.checkHealthy();
+                    }
+                });
+            }
+            awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess, sinks);
+            Map<String, Long> rows = options.output() != null ? app.writeMartCsvs(options.output()) : app.martRowCounts();
+            if (!sinks.isEmpty()) {
+                listener.phase("Writing the last mart changes to the sinks", -1);
+                sinks.awaitCaughtUp(admin, topics, options.timeout(), listener);
+            }
+            long deadLettered = deadLetters.count();
+            reportWrites(admin, applicationId, topics);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Summary(produced, rows, plan.skippedRows().count(), deadLettered, seconds, sinks.report());
         }
-    }
-
-    private Summary replay(ReplayPlan plan, ReplayCluster cluster, String applicationId, TopicNames topics, TopicSerdes serdes,
-                           long started, Admin admin, MartsApp app, List<String> readTopics, long toProcess,
-                           DeadLetterCount deadLetters, MartSinks sinks) throws Exception {
-        listener.phase("Producing", plan.size());
-        long produced;
-        Map<String, Object> producerOverrides = cluster.brokerInProcess()
-                ? Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none") : Map.of();
-        try (TopicWriter writer = new TopicWriter(cluster.clients().config(), serdes, producerOverrides)) {
-            produced = writer.write(plan, options.topicPrefix(), done -> {
-                listener.progress(done);
-                if (done % 500_000 == 0) {
-                    app.checkHealthy();
-                }
-            });
-        }
-        awaitCaughtUp(app, new CatchUp(admin, cluster.clients(), applicationId, readTopics), toProcess, sinks);
-        Map<String, Long> rows = options.output() != null ? app.writeMartCsvs(options.output()) : app.martRowCounts();
-        if (!sinks.isEmpty()) {
-            listener.phase("Writing the last mart changes to the sinks", -1);
-            sinks.awaitCaughtUp(admin, topics, options.timeout(), listener);
-        }
-        long deadLettered = deadLetters.count();
-        reportWrites(admin, applicationId, topics);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new Summary(produced, rows, plan.skippedRows().count(), deadLettered, seconds, sinks.report());
     }
 
     /** Waits until every record of the topics the topology reads is processed and committed. */

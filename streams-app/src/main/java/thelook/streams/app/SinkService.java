@@ -71,7 +71,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     private ObjectNode statusJson() {
-        ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode o = MartSinks.JSON.createObjectNode();
         o.set("sinks", sinks.statusJson());
         return o;
     }

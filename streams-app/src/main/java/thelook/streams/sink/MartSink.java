@@ -218,12 +218,12 @@ public final class MartSink implements AutoCloseable {
                 deadLetters.add(deadLetter(c.rawKey(), c.rawValue(), c.origin(), target.name() + " refused the row: " + r.reason()));
             }
             long now = System.currentTimeMillis();
-            for (MartChange c : batch.all()) {
-                (c.isDelete() ? deletes : upserts).increment();
-                if (c.appendTime()) {
-                    long ms = Math.max(0, now - c.appendedAt());
-                    latency.record(ms, TimeUnit.MILLISECONDS);
-                    synchronized (latencyMs) {
+            synchronized (latencyMs) { // once per batch, not per row
+                for (MartChange c : batch.all()) {
+                    (c.isDelete() ? deletes : upserts).increment();
+                    if (c.appendTime()) {
+                        long ms = Math.max(0, now - c.appendedAt());
+                        latency.record(ms, TimeUnit.MILLISECONDS);
                         latencyMs.recordValue(Math.min(ms, latencyMs.getHighestTrackableValue()));
                     }
                 }

@@ -94,6 +94,11 @@ public enum MartTable {
         return keyColumns.size() == 1 ? RowKey.of(first) : RowKey.of(first, (Long) row.get(schema.getField(keyColumns.get(1)).pos()));
     }
 
+    /** A TIMESTAMP column's value as epoch microseconds: generated classes give an Instant, or the long itself without conversions. */
+    public static long timestampMicros(Object value) {
+        return value instanceof java.time.Instant i ? thelook.schemas.Micros.of(i) : ((Number) value).longValue();
+    }
+
     public static MartTable forTopic(TopicNames topics, String topicName) {
         for (MartTable t : values()) {
             if (t.topic(topics).equals(topicName)) {

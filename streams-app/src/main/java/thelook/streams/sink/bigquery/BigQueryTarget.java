@@ -36,7 +36,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import thelook.schemas.Micros;
 import thelook.streams.sink.MartChange;
 import thelook.streams.sink.MartTable;
 import thelook.streams.sink.SinkBatch;
@@ -299,7 +298,7 @@ public final class BigQueryTarget implements SinkTarget {
                     m.setField(field(d, col.name()), switch (col.type()) {
                         case INT64 -> ((Number) v).longValue();
                         case FLOAT64 -> ((Number) v).doubleValue();
-                        case TIMESTAMP -> v instanceof java.time.Instant i ? Micros.of(i) : ((Number) v).longValue();
+                        case TIMESTAMP -> MartTable.timestampMicros(v);
                         case STRING -> v.toString();
                     });
                 }

@@ -191,19 +191,11 @@ public final class DuckDbTarget implements SinkTarget {
             switch (c.type()) {
                 case INT64 -> a.append(((Number) v).longValue());
                 case FLOAT64 -> a.append(((Number) v).doubleValue());
-                case TIMESTAMP -> a.appendEpochMicros(timestampMicros(v));
+                case TIMESTAMP -> a.appendEpochMicros(MartTable.timestampMicros(v));
                 case STRING -> a.append(v.toString());
             }
         }
         a.endRow();
-    }
-
-    /** Generated classes give timestamp-micros as an Instant (or as the long itself without conversions). */
-    static long timestampMicros(Object v) {
-        if (v instanceof java.time.Instant i) {
-            return thelook.schemas.Micros.of(i);
-        }
-        return ((Number) v).longValue();
     }
 
     /** The writer's connection, for reading in this process (queries must not run during a write: use it from one thread). */
