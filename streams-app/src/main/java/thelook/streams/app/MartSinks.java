@@ -99,7 +99,7 @@ public final class MartSinks implements AutoCloseable {
     }
 
     /** The mart topics' last stable offsets: what a read_committed consumer can reach now. */
-    static Map<TopicPartition, Long> committedEnds(Admin admin, TopicNames topics) throws InterruptedException, ExecutionException {
+    public static Map<TopicPartition, Long> committedEnds(Admin admin, TopicNames topics) throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (var d : admin.describeTopics(topics.marts()).allTopicNames().get().values()) {
             d.partitions().forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,11 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import thelook.backfill.csv.OnError;
-import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TopicSerdes;
-import thelook.schemas.testing.ApicurioRegistry;
 import thelook.streams.app.CatchUp;
-import thelook.streams.app.JobListener;
 import thelook.streams.app.KafkaClients;
 import thelook.streams.app.MartsService;
 import thelook.streams.app.RegistrySettings;
@@ -58,19 +54,15 @@ class BigQuerySinkTest {
 
     @Test
     void transientErrorsAndACrashedSinkStillLeaveTheMartsInBigQuery() throws Exception {
-        Path input = tmp.resolve("input");
-        new TheLookGenerator(300, 29).writeCsv(input);
-        String prefix = "bq-" + UUID.randomUUID().toString().substring(0, 6) + ".";
-        TopicNames topics = new TopicNames(prefix);
-        RegistrySettings registry = new RegistrySettings(ApicurioRegistry.shared().url(), Map.of());
-        TopicSerdes serdes = registry.serdes(false);
-        serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
-        SnapshotChanges changes = SnapshotChanges.standard(CsvDir.read(input), tmp, dir -> ReplayRecords.plan(dir, serdes, prefix));
-        Path expected = changes.after().write(tmp.resolve("expected-input"));
-        List<ReplayRecords.Raw> stream = changes.deliverMidStream(ReplayRecords.withDuplicates(
-                ReplayRecords.shuffleAcrossTopics(ReplayRecords.plan(input, serdes, prefix), 5), 0.05, 5), tmp.resolve("changes"), 5);
+        LiveFeed feed = LiveFeed.prepare(tmp, "bq", 300, 29, 5);
+        String prefix = feed.prefix();
+        TopicNames topics = feed.topics();
+        RegistrySettings registry = feed.registry();
+        TopicSerdes serdes = feed.serdes();
+        Path expected = feed.expected();
+        List<ReplayRecords.Raw> stream = feed.stream();
         long refusedProduct = Long.parseLong(Files.readAllLines(expected.resolve("products.csv")).get(1).split(",")[0]);
-        String group = "bq-it-" + prefix.substring(3, 9);
+        String group = "bq-it-" + feed.id();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(null);
              FakeBigQueryRest rest = new FakeBigQueryRest();
@@ -91,21 +83,21 @@ class BigQuerySinkTest {
                 // a killed member holds its partitions until its session expires: 10 s instead of 45
                 "--kafka-config", "session.timeout.ms=10000", "--kafka-config", "heartbeat.interval.ms=2000"};
             try (Admin admin = clients.admin();
-                 MartsService service = startAfterTopics(admin, topics, options);
-                 KafkaProducer<byte[], byte[]> producer = DuckDbSinkTest.producer(kafka.bootstrapServers())) {
+                 MartsService service = DuckDbSinkTest.startAfterTopics(admin, topics, options);
+                 KafkaProducer<byte[], byte[]> producer = LiveFeed.producer(kafka.bootstrapServers())) {
                 ChildJvm child = ChildJvm.start(tmp.resolve("sink-1.log"), childArgs);
                 child.awaitOutput("Running", Duration.ofMinutes(2));
                 int half = stream.size() / 2;
-                DuckDbSinkTest.send(producer, stream.subList(0, half), prefix, serdes);
-                DuckDbSinkTest.awaitCommitted(admin, group + "-bigquery"); // some batches are in: now it dies mid-stream
+                LiveFeed.send(producer, stream.subList(0, half), prefix, serdes);
+                LiveFeed.awaitCommitted(admin, group + "-bigquery"); // some batches are in: now it dies mid-stream
                 child.kill();
-                DuckDbSinkTest.send(producer, stream.subList(half, stream.size()), prefix, serdes);
+                LiveFeed.send(producer, stream.subList(half, stream.size()), prefix, serdes);
                 try (ChildJvm restarted = ChildJvm.start(tmp.resolve("sink-2.log"), childArgs)) {
                     restarted.awaitOutput("Running", Duration.ofMinutes(2));
                     CatchUp catchUp = new CatchUp(admin, clients, applicationId,
                             TheLookTopology.INPUTS.stream().map(t -> t.topic(prefix)).toList());
-                    DuckDbSinkTest.awaitCaughtUp(catchUp, service);
-                    DuckDbSinkTest.awaitGroupCaughtUp(admin, topics, group + "-bigquery");
+                    LiveFeed.awaitCaughtUp(catchUp, service);
+                    LiveFeed.awaitGroupCaughtUp(admin, topics, group + "-bigquery");
                     assertThat(restarted.terminate(Duration.ofMinutes(1))).as("exit code after SIGTERM").isZero();
                 }
             }
@@ -126,11 +118,6 @@ class BigQuerySinkTest {
                 assertThat(header(r, MartSink.TARGET_HEADER)).isEqualTo("bigquery");
             });
         }
-    }
-
-    private static MartsService startAfterTopics(Admin admin, TopicNames topics, MartsService.Options options) {
-        thelook.streams.app.ServiceTopics.ensure(admin, topics, 3);
-        return MartsService.start(options, new JobListener() {});
     }
 
     /** The fake's tables as DuckDB tables of the marts' columns, for the oracle to compare. */

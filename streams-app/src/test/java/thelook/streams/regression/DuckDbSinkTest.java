@@ -2,25 +2,15 @@ package thelook.streams.regression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import thelook.streams.serving.ApiServer;
@@ -31,7 +21,6 @@ import thelook.backfill.csv.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
-import thelook.schemas.testing.ApicurioRegistry;
 import thelook.streams.app.CatchUp;
 import thelook.streams.app.JobListener;
 import thelook.streams.app.KafkaClients;
@@ -80,20 +69,16 @@ class DuckDbSinkTest {
 
     @Test
     void aLiveServiceAndASinkKilledMidStreamEqualTheOracle() throws Exception {
-        Path input = tmp.resolve("input");
-        new TheLookGenerator(300, 23).writeCsv(input);
-        String prefix = "sink-" + UUID.randomUUID().toString().substring(0, 6) + ".";
-        TopicNames topics = new TopicNames(prefix);
-        RegistrySettings registry = new RegistrySettings(ApicurioRegistry.shared().url(), Map.of());
-        TopicSerdes serdes = registry.serdes(false);
-        serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
-        SnapshotChanges changes = SnapshotChanges.standard(CsvDir.read(input), tmp, dir -> ReplayRecords.plan(dir, serdes, prefix));
-        Path expected = changes.after().write(tmp.resolve("expected-input"));
-        List<ReplayRecords.Raw> stream = changes.deliverMidStream(ReplayRecords.withDuplicates(
-                ReplayRecords.shuffleAcrossTopics(ReplayRecords.plan(input, serdes, prefix), 3), 0.05, 3), tmp.resolve("changes"), 3);
+        LiveFeed feed = LiveFeed.prepare(tmp, "sink", 300, 23, 3);
+        String prefix = feed.prefix();
+        TopicNames topics = feed.topics();
+        RegistrySettings registry = feed.registry();
+        TopicSerdes serdes = feed.serdes();
+        Path expected = feed.expected();
+        List<ReplayRecords.Raw> stream = feed.stream();
         Path inService = tmp.resolve("in-service.duckdb");
         Path inChild = tmp.resolve("child").resolve("marts.duckdb");
-        String group = "sink-it-" + prefix.substring(5, 11);
+        String group = "sink-it-" + feed.id();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {
             KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), Map.of());
@@ -108,24 +93,24 @@ class DuckDbSinkTest {
                 "--kafka-config", "session.timeout.ms=10000", "--kafka-config", "heartbeat.interval.ms=2000"};
             try (Admin admin = clients.admin();
                  MartsService service = startAfterTopics(admin, topics, options);
-                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                 KafkaProducer<byte[], byte[]> producer = LiveFeed.producer(kafka.bootstrapServers())) {
                 ChildJvm child = ChildJvm.start(tmp.resolve("sink-1.log"), childArgs);
                 child.awaitOutput("Running", Duration.ofMinutes(2));
                 int half = stream.size() / 2;
-                send(producer, stream.subList(0, half), prefix, serdes);
+                LiveFeed.send(producer, stream.subList(0, half), prefix, serdes);
                 // a record no mart row can be read from: both sinks put it in the dead-letter topic and go on
                 producer.send(new ProducerRecord<>(topics.customerMetrics(), serdes.longKey().serializer().serialize("", 987_654L),
                         "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
-                awaitCommitted(admin, group + "-duckdb"); // the child has written some batches: now it dies mid-stream
+                LiveFeed.awaitCommitted(admin, group + "-duckdb"); // the child has written some batches: now it dies mid-stream
                 child.kill();
-                send(producer, stream.subList(half, stream.size()), prefix, serdes);
+                LiveFeed.send(producer, stream.subList(half, stream.size()), prefix, serdes);
                 try (ChildJvm restarted = ChildJvm.start(tmp.resolve("sink-2.log"), childArgs)) {
                     restarted.awaitOutput("Running", Duration.ofMinutes(2));
                     CatchUp catchUp = new CatchUp(admin, clients, applicationId,
                             TheLookTopology.INPUTS.stream().map(t -> t.topic(prefix)).toList());
-                    awaitCaughtUp(catchUp, service);
+                    LiveFeed.awaitCaughtUp(catchUp, service);
                     service.sinks().awaitCaughtUp(admin, topics, Duration.ofMinutes(2), new JobListener() {});
-                    awaitGroupCaughtUp(admin, topics, group + "-duckdb");
+                    LiveFeed.awaitGroupCaughtUp(admin, topics, group + "-duckdb");
                     assertReadableWhileRunning(expected, tmp.resolve("in-service-parquet"));
                     assertLagReported(service.apiPort());
                     restarted.awaitOutput("caught up: every mart record is written", Duration.ofMinutes(2));
@@ -178,64 +163,8 @@ class DuckDbSinkTest {
         assertThat(result.rowsPerMart().get("fct_cross_sell_candidates")).isPositive();
     }
 
-    private static MartsService startAfterTopics(Admin admin, TopicNames topics, MartsService.Options options) {
+    static MartsService startAfterTopics(Admin admin, TopicNames topics, MartsService.Options options) {
         ServiceTopics.ensure(admin, topics, 3);
         return MartsService.start(options, new JobListener() {});
-    }
-
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    static void send(KafkaProducer<byte[], byte[]> producer, List<ReplayRecords.Raw> records, String prefix, TopicSerdes serdes) {
-        var keys = serdes.longKey().serializer();
-        for (ReplayRecords.Raw r : records) {
-            String topic = r.table().topic(prefix);
-            producer.send(new ProducerRecord<>(topic, keys.serialize(topic, r.key()), r.value()));
-        }
-        producer.flush();
-    }
-
-    /** Until the group has committed offsets past some mart records. */
-    static void awaitCommitted(Admin admin, String group) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            if (offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum() > 0) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("the sink committed within 2 minutes").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    /** Until the group's committed offsets reach the mart topics' last stable offsets. */
-    static void awaitGroupCaughtUp(Admin admin, TopicNames topics, String group) throws Exception {
-        Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
-        for (var d : admin.describeTopics(topics.marts()).allTopicNames().get().values()) {
-            d.partitions().forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
-        var ends = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            if (ends.entrySet().stream().allMatch(e -> offsets.get(e.getKey()) != null
-                    && offsets.get(e.getKey()).offset() >= e.getValue().offset())) {
-                return;
-            }
-            assertThat(System.nanoTime()).as(group + " caught up within 2 minutes").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    static void awaitCaughtUp(CatchUp catchUp, MartsService service) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!catchUp.lag().caughtUp()) {
-            service.app().checkHealthy();
-            assertThat(System.nanoTime()).as("caught up within 3 minutes").isLessThan(deadline);
-            Thread.sleep(200);
-        }
     }
 }

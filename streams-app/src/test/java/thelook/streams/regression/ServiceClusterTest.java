@@ -17,11 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -91,24 +88,24 @@ class ServiceClusterTest {
                     StoreKind.ROCKSDB, 1, 1, null, 100, 0, 0, null, OnError.FAIL, Duration.ofMinutes(2), null);
             try (Admin admin = clients.admin();
                  MartsService local = startAfterTopics(admin, topics, options);
-                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                 KafkaProducer<byte[], byte[]> producer = LiveFeed.producer(kafka.bootstrapServers())) {
                 String[] childArgs = childArgs(kafka.bootstrapServers(), registry.url(), prefix, applicationId, tmp.resolve("state-b"));
                 ChildJvm child = ChildJvm.start(tmp.resolve("child-1.log"), childArgs);
                 child.awaitOutput("Running", Duration.ofMinutes(2));
 
                 int third = stream.size() / 3;
-                send(producer, stream.subList(0, third), prefix, serdes);
+                LiveFeed.send(producer, stream.subList(0, third), prefix, serdes);
                 CatchUp catchUp = new CatchUp(admin, clients, applicationId,
                         TheLookTopology.INPUTS.stream().map(t -> t.topic(prefix)).toList());
                 awaitProgress(catchUp, third); // processing has begun: now the child dies mid-stream
                 long remainingAtKill = catchUp.lag().inputRemaining();
                 child.kill();
                 assertThat(remainingAtKill).as("input records left when the child was killed").isPositive();
-                send(producer, stream.subList(third, 2 * third), prefix, serdes);
+                LiveFeed.send(producer, stream.subList(third, 2 * third), prefix, serdes);
                 try (ChildJvm restarted = ChildJvm.start(tmp.resolve("child-2.log"), childArgs)) {
                     restarted.awaitOutput("Running", Duration.ofMinutes(2));
-                    send(producer, stream.subList(2 * third, stream.size()), prefix, serdes);
-                    awaitCaughtUp(catchUp, local);
+                    LiveFeed.send(producer, stream.subList(2 * third, stream.size()), prefix, serdes);
+                    LiveFeed.awaitCaughtUp(catchUp, local);
 
                     Path fromTopics = martsFromTopics(kafka.bootstrapServers(), topics, serdes, tmp.resolve("from-topics"));
                     ServiceRestartTest.assertEqualToOracle(expected, fromTopics);
@@ -117,7 +114,7 @@ class ServiceClusterTest {
                     assertThat(restarted.output()).contains("stopped cleanly"); // after the kill -9 it wiped and restored its state (EOS)
                 }
                 awaitAllPartitionsActive(local.app().streams());
-                awaitCaughtUp(catchUp, local);
+                LiveFeed.awaitCaughtUp(catchUp, local);
                 Path fromStores = tmp.resolve("from-stores");
                 local.app().writeMartCsvs(fromStores);
                 ServiceRestartTest.assertEqualToOracle(expected, fromStores);
@@ -142,35 +139,11 @@ class ServiceClusterTest {
         return args.toArray(String[]::new);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, List<ReplayRecords.Raw> records, String prefix, TopicSerdes serdes) {
-        var keys = serdes.longKey().serializer();
-        for (ReplayRecords.Raw r : records) {
-            String topic = r.table().topic(prefix);
-            producer.send(new ProducerRecord<>(topic, keys.serialize(topic, r.key()), r.value()));
-        }
-        producer.flush();
-    }
-
     /** Until some but not all of the first records are processed (or a minute has passed). */
     private static void awaitProgress(CatchUp catchUp, long produced) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (catchUp.lag().inputRemaining() > produced * 0.8 && System.nanoTime() < deadline) {
             Thread.sleep(50);
-        }
-    }
-
-    private static void awaitCaughtUp(CatchUp catchUp, MartsService local) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!catchUp.lag().caughtUp()) {
-            local.app().checkHealthy();
-            assertThat(System.nanoTime()).as("caught up within 3 minutes").isLessThan(deadline);
-            Thread.sleep(200);
         }
     }
 
