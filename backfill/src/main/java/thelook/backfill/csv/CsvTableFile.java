@@ -11,11 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import thelook.backfill.source.BadInputException;
+import thelook.backfill.source.OnError;
+import thelook.backfill.source.RequiredColumns;
+import thelook.backfill.source.RowErrors;
+import thelook.backfill.source.RowConsumer;
+import thelook.backfill.source.TableReader;
 import thelook.schemas.TheLookTable;
 
 /**
@@ -23,26 +28,9 @@ import thelook.schemas.TheLookTable;
  * columns matched by name, empty field = NULL. A primary key that occurs again is an update, so
  * {@link #forEachCurrentRow} yields only the last row of each key, in file order.
  */
-public final class CsvTableFile {
-    /** The columns the marts or the replay read; a file without one of them is refused up front. */
-    private static final Map<TheLookTable, List<String>> REQUIRED = Map.of(
-            TheLookTable.PRODUCTS, List.of("id", "cost", "category", "name", "brand", "retail_price", "department"),
-            TheLookTable.USERS, List.of("id", "created_at"),
-            TheLookTable.ORDERS, List.of("order_id", "user_id", "status", "created_at", "shipped_at", "delivered_at", "returned_at"),
-            TheLookTable.ORDER_ITEMS, List.of("id", "order_id", "product_id", "status", "sale_price",
-                    "created_at", "shipped_at", "delivered_at", "returned_at"),
-            TheLookTable.EVENTS, List.of("id", "user_id", "session_id", "created_at", "uri", "event_type"),
-            TheLookTable.DISTRIBUTION_CENTERS, List.of("id"),
-            TheLookTable.INVENTORY_ITEMS, List.of("id", "created_at", "sold_at"));
-
+public final class CsvTableFile implements TableReader {
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
             .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).build();
-
-    /** Receives a current row: its physical line (for messages) and its record. */
-    @FunctionalInterface
-    public interface RowConsumer {
-        void accept(long line, SpecificRecord record);
-    }
 
     private final TheLookTable table;
     private final Path file;
@@ -50,11 +38,6 @@ public final class CsvTableFile {
     private CsvTableFile(TheLookTable table, Path file) {
         this.table = table;
         this.file = file;
-    }
-
-    /** The marts cannot be computed without these; distribution_centers and inventory_items may be absent. */
-    public static boolean isRequired(TheLookTable table) {
-        return table != TheLookTable.DISTRIBUTION_CENTERS && table != TheLookTable.INVENTORY_ITEMS;
     }
 
     public static Path pathOf(Path dir, TheLookTable table) {
@@ -65,14 +48,14 @@ public final class CsvTableFile {
     public static CsvTableFile open(Path dir, TheLookTable table) {
         Path file = pathOf(dir, table);
         if (!Files.isRegularFile(file)) {
-            if (isRequired(table)) {
+            if (RequiredColumns.isRequiredTable(table)) {
                 throw new BadInputException(file + ": missing (the " + table.tableName() + " table is required)");
             }
             return null;
         }
         CsvTableFile csv = new CsvTableFile(table, file);
         try (CSVParser parser = csv.parser()) {
-            List<String> missing = RowConverter.missingColumns(parser.getHeaderMap(), REQUIRED.get(table));
+            List<String> missing = RequiredColumns.missing(table, parser.getHeaderMap().keySet());
             if (!missing.isEmpty()) {
                 throw new BadInputException(file + ": line 1: missing required column"
                         + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));
@@ -87,8 +70,18 @@ public final class CsvTableFile {
         return file;
     }
 
+    @Override
     public TheLookTable table() {
         return table;
+    }
+
+    @Override
+    public long sizeBytes() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -96,6 +89,7 @@ public final class CsvTableFile {
      * A malformed row throws {@link BadInputException} naming file, line and column, or with
      * {@link OnError#SKIP} is recorded in {@code errors} and left out.
      */
+    @Override
     public void forEachCurrentRow(OnError onError, RowErrors errors, RowConsumer consumer) {
         Long2LongOpenHashMap lastRecordOfKey = indexKeys(onError, errors);
         int pkColumn;
@@ -129,6 +123,7 @@ public final class CsvTableFile {
      * caller then drops what it got and calls {@link #forEachCurrentRow}, whose two passes deal with both
      * exactly as before. Saves the key-indexing pass (a whole parse of the file) when nothing needs it.
      */
+    @Override
     public boolean forEachRowIfUniqueAndValid(RowConsumer consumer) {
         LongOpenHashSet keys = new LongOpenHashSet();
         try (CSVParser parser = parser()) {

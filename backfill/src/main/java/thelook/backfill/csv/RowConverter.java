@@ -1,6 +1,5 @@
 package thelook.backfill.csv;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalTypes;
@@ -29,16 +28,6 @@ final class RowConverter {
             csvIndex[f.pos()] = header.getOrDefault(f.name(), -1);
             kinds[f.pos()] = kindOf(f.schema());
         }
-    }
-
-    static List<String> missingColumns(Map<String, Integer> header, List<String> required) {
-        List<String> missing = new ArrayList<>();
-        for (String column : required) {
-            if (!header.containsKey(column)) {
-                missing.add(column);
-            }
-        }
-        return missing;
     }
 
     private static Kind kindOf(Schema union) {

@@ -1,5 +1,8 @@
 package thelook.backfill.csv;
 
+import thelook.backfill.source.BadInputException;
+import thelook.backfill.source.OnError;
+import thelook.backfill.source.RowErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

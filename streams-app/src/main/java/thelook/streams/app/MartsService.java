@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedRegistry;
@@ -32,13 +32,27 @@ public final class MartsService implements AutoCloseable {
     /**
      * @param clients        no bootstrap servers = the embedded broker
      * @param partitions     {@code --partitions}, or null: the existing topics' count, else the default
-     * @param input          a CSV directory to backfill before serving, or null
+     * @param input          a CSV directory to backfill once the topology runs, or null (short for {@code source} csv:)
+     * @param source         what to backfill once the topology runs (a checkpointed {@link BackfillJob}), or null
      * @param api            the HTTP API's settings, or null for none
      */
     public record Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
                           StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
                           int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
-                          ApiServer.Settings api, SinkOptions sinks) {
+                          ApiServer.Settings api, SinkOptions sinks, SourceSpec source) {
+        public Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
+                       StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
+                       int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
+                       ApiServer.Settings api, SinkOptions sinks) {
+            this(clients, registry, topics, applicationId, stateDir, stores, threads, standbyReplicas, partitions, commitIntervalMs,
+                    embeddedKafkaPort, embeddedRegistryPort, input, onError, startTimeout, api, sinks, null);
+        }
+
+        /** What to backfill: {@code source}, else {@code input} as CSV, else null. */
+        public SourceSpec sourceSpec() {
+            return source != null ? source : input != null ? SourceSpec.csv(input) : null;
+        }
+
         public Options(KafkaClients clients, RegistrySettings registry, TopicNames topics, String applicationId, Path stateDir,
                        StoreKind stores, int threads, int standbyReplicas, Integer partitions, long commitIntervalMs,
                        int embeddedKafkaPort, int embeddedRegistryPort, Path input, OnError onError, Duration startTimeout,
@@ -110,9 +124,6 @@ public final class MartsService implements AutoCloseable {
                 + options.stateDir().resolve("kafka").toAbsolutePath() + ")" : ""));
         listener.info("Schema Registry: " + registry.url() + (embeddedRegistry != null ? " (embedded)" : ""));
         listener.info("topics:          " + options.topics().prefix() + "* with " + partitions + " partitions");
-        if (options.input() != null) {
-            backfill(serdes);
-        }
         listener.phase("Starting the topology (restoring local state if any)", -1);
         ApiServer.Settings apiSettings = options.api() == null ? null : ApiPorts.resolve(options.api());
         HostInfo self = apiSettings == null ? null : new HostInfo(apiSettings.advertisedHost(), apiSettings.advertisedPort());
@@ -131,18 +142,31 @@ public final class MartsService implements AutoCloseable {
             sinks = MartSinks.start(options.sinks(), clients, options.topics(), registry.serdes(true), options.applicationId() + "-sink",
                     meters, listener);
         }
+        if (options.sourceSpec() != null) {
+            backfill(registry);
+        }
         inputTopics = TheLookTopology.INPUTS.stream().map(t -> t.topic(options.topics().prefix())).toList();
         catchUp = new CatchUp(admin, clients, options.applicationId(), inputTopics);
         listener.info("application id:  " + options.applicationId() + ", state in "
                 + options.stateDir().resolve("streams").toAbsolutePath() + " (" + options.stores().name().toLowerCase() + ")");
     }
 
-    private void backfill(TopicSerdes serdes) {
-        listener.phase("Reading CSVs from " + options.input(), -1);
-        try (ReplayPlan plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topics().prefix(), options.onError(),
-                (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()))) {
-            listener.planned(plan);
-            BackfillJob.produce(plan, clients, serdes, options.topics(), listener);
+    /**
+     * The snapshot into the input topics while the topology already runs (and the API answers, with the backfill's
+     * metrics at /metrics); checkpointed, so a restarted {@code run --input} does not produce it again.
+     */
+    private void backfill(RegistrySettings registry) {
+        var backfill = new BackfillJob.Options(options.sourceSpec(), clients, registry, options.topics(), options.partitions(),
+                options.onError(), BackfillJob.Plan.DEFAULT);
+        BackfillJob.Summary summary;
+        try {
+            summary = new BackfillJob(backfill, listener, meters).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backfilling", e);
+        }
+        if (!summary.alreadyComplete()) {
+            listener.info(String.format("backfilled %,d records in %.1f s", summary.records(), summary.seconds()));
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,9 +21,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.kafka.TopicWriter;
+import thelook.backfill.plan.EventWindow;
 import thelook.backfill.plan.ReplayPlan;
+import thelook.backfill.source.TableSource;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.names.TopicNames;
@@ -41,7 +44,19 @@ public final class ReplayJob {
      */
     public record Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix,
                           int partitions, int threads, long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout,
-                          RegistrySettings registry, SinkOptions sinks) {
+                          RegistrySettings registry, SinkOptions sinks, SourceSpec source) {
+        public Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix, int partitions, int threads,
+                       long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout, RegistrySettings registry,
+                       SinkOptions sinks) {
+            this(input, output, clients, stateDir, topicPrefix, partitions, threads, commitIntervalMs, stores, onError, timeout, registry,
+                    sinks, null);
+        }
+
+        /** {@code source}, else {@code input} as a CSV source. */
+        public SourceSpec sourceSpec() {
+            return source != null ? source : SourceSpec.csv(input);
+        }
+
         public Options(Path input, Path output, KafkaClients clients, Path stateDir, String topicPrefix, int partitions, int threads,
                        long commitIntervalMs, StoreKind stores, OnError onError, Duration timeout, RegistrySettings registry) {
             this(input, output, clients, stateDir, topicPrefix, partitions, threads, commitIntervalMs, stores, onError, timeout, registry,
@@ -89,39 +104,49 @@ public final class ReplayJob {
         listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
         Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
         String applicationId = "thelook-replay-" + runId;
+        SourceSpec sourceSpec = options.sourceSpec();
+        listener.phase("Opening " + sourceSpec.key(), -1);
+        // Files and headers (or BigQuery tables and columns) are checked here, before anything starts
+        TableSource source = sourceSpec.open(EnumSet.allOf(TheLookTable.class), null, null, null);
+        try (source) {
+            return run(topics, registry, serdes, source, workDir, applicationId, started);
+        } finally {
+            if (options.stateDir() == null) {
+                deleteQuietly(workDir);
+            }
+        }
+    }
+
+    private Summary run(TopicNames topics, RegistrySettings registry, TopicSerdes serdes, TableSource source, Path workDir,
+                        String applicationId, long started) throws Exception {
         StoreKind stores = options.stores();
         if (stores == null) {
-            StateStoreChoice choice = StateStoreChoice.forInput(options.input(), Runtime.getRuntime().maxMemory());
+            StateStoreChoice choice = options.sourceSpec().kind() == SourceSpec.Kind.CSV
+                    ? StateStoreChoice.forInput(options.sourceSpec().dir(), Runtime.getRuntime().maxMemory())
+                    : StateStoreChoice.of(source.inputBytes(), Runtime.getRuntime().maxMemory());
             listener.info(choice.explain());
             stores = choice.kind();
         }
         ReplayCluster.Spec spec = new ReplayCluster.Spec(options.clients(), workDir,
                 options.stateDir() != null ? workDir.resolve("kafka") : null, applicationId, topics, options.partitions(),
                 options.threads(), options.commitIntervalMs(), stores, options.timeout(), registry.serdes(true));
-        try {
+        {
             // The embedded broker is this run's own, so it and the topology start while the CSVs are read
             // (once their headers are known to be good): a bad file still leaves nothing anywhere. A user's
             // cluster is touched only once every file is good.
             boolean startEarly = embedded();
             AtomicReference<CompletableFuture<ReplayCluster>> early = new AtomicReference<>();
             AtomicBoolean abandoned = new AtomicBoolean();
-            listener.phase(startEarly ? "Reading CSVs (Kafka and the topology start meanwhile)" : "Reading CSVs", -1);
+            listener.phase(startEarly ? "Reading " + source.describe() + " (Kafka and the topology start meanwhile)"
+                    : "Reading " + source.describe(), -1);
+            if (startEarly) {
+                early.set(CompletableFuture.supplyAsync(() -> startCluster(spec, abandoned::get)));
+            }
             ReplayPlan plan;
             try {
-                plan = ReplayPlan.fromCsvDirectory(options.input(), serdes, options.topicPrefix(), options.onError(),
-                        new ReplayPlan.Progress() {
-                            @Override
-                            public void rowsRead(TheLookTable table, long rows) {
-                                listener.info("read " + rows + " rows of " + table.tableName());
-                            }
-
-                            @Override
-                            public void headersChecked() {
-                                if (startEarly) {
-                                    early.set(CompletableFuture.supplyAsync(() -> startCluster(spec, abandoned::get)));
-                                }
-                            }
-                        });
+                plan = ReplayPlan.fromSource(source, serdes, options.topicPrefix(),
+                        new ReplayPlan.Options(options.onError(), EventWindow.ALL, null, null),
+                        (table, rows) -> listener.info("read " + rows + " rows of " + table.tableName()));
             } catch (RuntimeException e) {
                 if (early.get() != null) {
                     abandoned.set(true);
@@ -135,10 +160,6 @@ public final class ReplayJob {
                 try (ReplayCluster cluster = early.get() != null ? joinCluster(early.get()) : startCluster(spec, () -> false)) {
                     return replay(plan, cluster, applicationId, topics, serdes, started);
                 }
-            }
-        } finally {
-            if (options.stateDir() == null) {
-                deleteQuietly(workDir);
             }
         }
     }

@@ -18,6 +18,11 @@ public record StateStoreChoice(StoreKind kind, long inputBytes, long maxHeapByte
     static final int HEAP_BYTES_PER_INPUT_BYTE = 3;
 
     public static StateStoreChoice forInput(Path inputDir, long maxHeapBytes) {
+        return of(csvBytes(inputDir), maxHeapBytes);
+    }
+
+    /** Bytes of the CSVs the marts read in {@code inputDir}. */
+    static long csvBytes(Path inputDir) {
         long bytes = 0;
         for (TheLookTable table : TheLookTopology.INPUTS) {
             try {
@@ -26,7 +31,7 @@ public record StateStoreChoice(StoreKind kind, long inputBytes, long maxHeapByte
                 // reading the CSVs reports a missing file, naming it
             }
         }
-        return of(bytes, maxHeapBytes);
+        return bytes;
     }
 
     static StateStoreChoice of(long inputBytes, long maxHeapBytes) {

@@ -1,7 +1,7 @@
 package thelook.streams.cli;
 
 import java.util.Locale;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 
 /** Option values more than one command parses. */
 final class Cli {

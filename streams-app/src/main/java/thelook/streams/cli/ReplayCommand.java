@@ -6,8 +6,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.streams.app.ReplayJob;
+import thelook.streams.app.SourceSpec;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.topology.StoreKind;
 
@@ -15,8 +16,8 @@ import thelook.streams.topology.StoreKind;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay a directory of theLook CSVs through Kafka and Kafka Streams and write the three marts as CSVs.")
 final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, description = "Directory with <table>.csv files (docs/marts.md section 1).")
-    Path input;
+    @Mixin
+    SourceCliOptions source = new SourceCliOptions();
 
     @Option(names = "--output", description = "Directory for dim_customer_metrics.csv, dim_product_performance.csv,"
             + " fct_cross_sell_candidates.csv (required unless a sink such as --duckdb is given).")
@@ -73,8 +74,13 @@ final class ReplayCommand implements Callable<Integer> {
         if (output == null && !sinks.any()) {
             throw new IllegalArgumentException("say where the marts go: --output DIR for CSVs, --duckdb FILE, --bigquery PROJECT.DATASET, or several");
         }
-        var options = new ReplayJob.Options(input, output, kafka.clients(), stateDir, kafka.topicPrefix, partitions, threads,
-                commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds), kafka.registry(), sinks);
+        SourceSpec spec = source.spec();
+        if (spec == null) {
+            throw new IllegalArgumentException("name what to replay: --input DIR, or --source csv:DIR | generate:users=N,seed=S |"
+                    + " bigquery:PROJECT.DATASET");
+        }
+        var options = new ReplayJob.Options(spec.dir(), output, kafka.clients(), stateDir, kafka.topicPrefix, partitions, threads,
+                commitIntervalMs, stores, mode, Duration.ofSeconds(timeoutSeconds), kafka.registry(), sinks, spec);
         ReplayJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             summary = new ReplayJob(options, listener).run();

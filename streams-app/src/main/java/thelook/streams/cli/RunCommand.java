@@ -62,10 +62,11 @@ final class RunCommand implements Callable<Integer> {
             + " (Confluent REST API) when no --schema-registry-url is given (default: ${DEFAULT-VALUE}).")
     int embeddedRegistryPort;
 
-    @Option(names = "--input", description = "Backfill this CSV directory into the input topics first, then keep running.")
-    Path input;
+    @Mixin
+    SourceCliOptions source = new SourceCliOptions();
 
-    @Option(names = "--on-error", defaultValue = "fail", description = "A malformed CSV row of --input: fail (default) or skip.")
+    @Option(names = "--on-error", defaultValue = "fail", description = "A row of --input/--source that does not fit the schema: fail"
+            + " (default) or skip (counted, and written to the dead-letter topic).")
     String onError;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port of the HTTP API (docs/api.md); 0: any free port;"
@@ -143,8 +144,8 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads and --partitions must be at least 1, --standby-replicas at least 0");
         }
         var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
-                stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, input,
-                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api(), sinks());
+                stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, null,
+                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api(), sinks(), source.spec());
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             MartsService service = MartsService.start(options, listener);
             try {

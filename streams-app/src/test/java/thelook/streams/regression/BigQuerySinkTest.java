@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.app.CatchUp;
 import thelook.streams.app.KafkaClients;

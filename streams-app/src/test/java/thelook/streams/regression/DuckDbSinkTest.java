@@ -17,7 +17,7 @@ import thelook.streams.serving.ApiServer;
 import thelook.streams.sink.MartSink;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;

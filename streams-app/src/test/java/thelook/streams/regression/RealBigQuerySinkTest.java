@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TheLookTable;
 import thelook.streams.app.JobListener;

@@ -26,7 +26,7 @@ import thelook.schemas.testing.ApicurioRegistry;
 import thelook.streams.app.KafkaClients;
 import thelook.streams.app.RegistrySettings;
 import org.junit.jupiter.api.io.TempDir;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TheLookTable;
 import thelook.streams.app.ReplayJob;

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.plan.PlannedRecord;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TheLookTable;

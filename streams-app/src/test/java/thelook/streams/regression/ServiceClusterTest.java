@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import thelook.avro.DimCustomerMetrics;
 import thelook.avro.DimProductPerformance;
 import thelook.avro.FctCrossSellCandidates;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.TopicSerdes;
 import thelook.schemas.testing.ApicurioRegistry;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import thelook.backfill.csv.OnError;
+import thelook.backfill.source.OnError;
 import thelook.backfill.generate.TheLookGenerator;
 import thelook.schemas.testing.ApicurioRegistry;
 import thelook.streams.app.BackfillJob;
@@ -46,16 +46,22 @@ class ServiceRestartTest {
             service.app().writeMartCsvs(first);
             assertEqualToOracle(input, first);
 
-            // the same directory again, from outside, into the running service: no "empty topics" rule, no change
+            // the same directory again, from outside: its checkpoint says it is done, so nothing is produced ...
             var backfill = new BackfillJob.Options(input, new KafkaClients("localhost:" + kafkaPort, Map.of()),
                     new RegistrySettings("http://localhost:" + registryPort, Map.of()), TopicNames.defaults(), null, OnError.FAIL);
-            BackfillJob.Summary summary = new BackfillJob(backfill, new JobListener() {}).run();
+            BackfillJob.Summary done = new BackfillJob(backfill, new JobListener() {}).run();
+            assertThat(done.alreadyComplete()).isTrue();
+            assertThat(done.records()).isZero();
+            // ... and with --restart into the running service: no "empty topics" rule, no change
+            var again = new BackfillJob.Options(backfill.source(), backfill.clients(), backfill.registry(), backfill.topics(), null,
+                    OnError.FAIL, BackfillJob.Plan.DEFAULT.restarted());
+            BackfillJob.Summary summary = new BackfillJob(again, new JobListener() {}).run();
             assertThat(summary.records()).isPositive();
             awaitCaughtUp(service);
             assertThat(service.inputRecordsRead()).isEqualTo(2 * readFirst);
-            Path again = tmp.resolve("again");
-            service.app().writeMartCsvs(again);
-            assertSameFiles(first, again);
+            Path second = tmp.resolve("again");
+            service.app().writeMartCsvs(second);
+            assertSameFiles(first, second);
         }
         assertThat(readFirst).isPositive();
 

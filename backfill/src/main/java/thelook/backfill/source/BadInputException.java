@@ -1,4 +1,4 @@
-package thelook.backfill.csv;
+package thelook.backfill.source;
 
 /** Input that cannot be read as docs/marts.md (section 1) defines it; the message names the file, line and column. */
 public class BadInputException extends RuntimeException {
