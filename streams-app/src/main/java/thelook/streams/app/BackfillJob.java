@@ -89,6 +89,8 @@ public final class BackfillJob {
     private final JobListener listener;
     private final BackfillMetrics metrics;
     private volatile boolean snapshotDone;
+    private volatile boolean stopRequested;
+    private volatile Thread runner;
 
     public BackfillJob(Options options, JobListener listener) {
         this(options, listener, null);
@@ -107,11 +109,36 @@ public final class BackfillJob {
     }
 
     /**
-     * Produces the snapshot, then (with {@code follow}) new rows until interrupted.
+     * Asks {@link #run} to stop (from another thread, e.g. a signal handler): it interrupts the pacing or the wait for
+     * new rows, and {@code run} throws {@link InterruptedException}; what was acknowledged is checkpointed.
+     */
+    public void stop() {
+        stopRequested = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Produces the snapshot, then (with {@code follow}) new rows until stopped.
      *
      * @throws InterruptedException when stopped; what was acknowledged is checkpointed
      */
     public Summary run() throws InterruptedException {
+        runner = Thread.currentThread();
+        try {
+            return runUntilDone();
+        } finally {
+            runner = null;
+        }
+    }
+
+    private Summary runUntilDone() throws InterruptedException {
         long started = System.nanoTime();
         listener.phase("Reaching Kafka", -1);
         options.clients().requireReachable(MartsService.KAFKA_ANSWER_TIMEOUT);
@@ -159,7 +186,7 @@ public final class BackfillJob {
                 }
                 Instant followFrom = progress.followFrom != null ? EventWindow.instant(progress.followFrom)
                         : ((BigQuerySource) source).snapshot();
-                new FollowLoop(options, serdes, writer, listener, metrics, followFrom, (newFrom, records, perTable) ->
+                new FollowLoop(options, serdes, writer, listener, metrics, followFrom, this::stopRequested, (newFrom, records, perTable) ->
                         checkpoints.save(writer.producer(), key, progress.followed(newFrom, records, perTable))).run();
             }
             return summary;

@@ -40,12 +40,14 @@ final class FollowLoop {
     private final JobListener listener;
     private final BackfillMetrics metrics;
     private final Saver saver;
+    private final java.util.function.BooleanSupplier stopped;
     private final Map<Long, Long>[] seen; // per table: key -> created_at (micros), the keys produced within the overlap
     private long followFrom;
 
     @SuppressWarnings("unchecked")
     FollowLoop(BackfillJob.Options options, TopicSerdes serdes, TopicWriter writer, JobListener listener, BackfillMetrics metrics,
-               Instant followFrom, Saver saver) {
+               Instant followFrom, java.util.function.BooleanSupplier stopped, Saver saver) {
+        this.stopped = stopped;
         this.options = options;
         this.serdes = serdes;
         this.writer = writer;
@@ -59,19 +61,19 @@ final class FollowLoop {
         }
     }
 
-    /** Looks for new rows until interrupted. */
+    /** Looks for new rows until stopped (or interrupted). */
     void run() throws InterruptedException {
         BackfillJob.Plan plan = options.plan();
         Set<TheLookTable> tables = EnumSet.copyOf(FOLLOWED);
         tables.retainAll(plan.tables());
         listener.phase("Following new rows (every " + plan.followEvery().toSeconds() + " s)", -1);
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopped.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
             try {
                 look(tables, plan);
             } catch (IllegalArgumentException e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                if (stopped.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("stopped");
                 }
                 listener.info("follow: " + e.getMessage() + "; looking again in " + plan.followEvery().toSeconds() + " s");

@@ -71,6 +71,7 @@ public final class MartsService implements AutoCloseable {
     private PersistentKafka kafka;
     private EmbeddedRegistry embeddedRegistry;
     private KafkaClients clients;
+    private RegistrySettings registry;
     private Admin admin;
     private MartsApp app;
     private ApiServer api;
@@ -111,6 +112,7 @@ public final class MartsService implements AutoCloseable {
             }
         }
         registry = registry.resolve(false, null);
+        this.registry = registry;
         if (!embedded) {
             listener.phase("Reaching Kafka", -1);
             clients.requireReachable(options.startTimeout().compareTo(KAFKA_ANSWER_TIMEOUT) < 0 ? options.startTimeout() : KAFKA_ANSWER_TIMEOUT);
@@ -226,6 +228,11 @@ public final class MartsService implements AutoCloseable {
     /** The API's port, or -1 without one. */
     public int apiPort() {
         return api == null ? -1 : api.port();
+    }
+
+    /** The registry the service uses (the embedded one's URL when it brought its own). */
+    public RegistrySettings registry() {
+        return registry;
     }
 
     public KafkaClients clients() {

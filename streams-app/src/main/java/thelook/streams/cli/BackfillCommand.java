@@ -105,13 +105,13 @@ final class BackfillCommand implements Callable<Integer> {
         String errors = onError != null ? onError : spec.kind() == SourceSpec.Kind.BIGQUERY ? "skip" : "fail";
         var options = new BackfillJob.Options(spec, clients, registry.resolve(false, null), kafka.topicNames(), partitions,
                 Cli.onError(errors), plan);
-        Thread main = Thread.currentThread();
-        // Ctrl-C or SIGTERM: stop producing (the checkpoint keeps what was acknowledged) and exit 130
-        Signal.handle(new Signal("TERM"), s -> main.interrupt());
-        Signal.handle(new Signal("INT"), s -> main.interrupt());
         BackfillJob.Summary summary;
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
-            summary = new BackfillJob(options, listener).run();
+            BackfillJob job = new BackfillJob(options, listener);
+            // Ctrl-C or SIGTERM: stop producing (the checkpoint keeps what was acknowledged) and exit 130
+            Signal.handle(new Signal("TERM"), s -> job.stop());
+            Signal.handle(new Signal("INT"), s -> job.stop());
+            summary = job.run();
         } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
             System.out.println("stopped; run the same command again to resume");
             return 130;
