@@ -96,6 +96,24 @@ class MainTest {
         assertThat(err).contains("Kafka at " + bootstrap);
     }
 
+    @Test
+    void backfillOptionsThatCannotWorkAreRefusedNamingTheFlag() {
+        assertThat(runExpectingFailure("backfill")).contains("name what to backfill").contains("--source csv:DIR");
+        assertThat(runExpectingFailure("backfill", "--source", "ftp:somewhere")).contains("--source 'ftp:somewhere'")
+                .contains("bigquery:PROJECT.DATASET");
+        assertThat(runExpectingFailure("backfill", "--source", "generate:users=ten")).contains("users must be a whole number");
+        assertThat(runExpectingFailure("backfill", "--source", "bigquery:nodataset")).contains("bigquery:PROJECT.DATASET");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--source", "csv:" + tmp)).contains("give one of them");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--speed", "fast")).contains("--speed 'fast'");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--rate", "-5/s")).contains("--rate '-5/s'");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--tables", "orders,refunds"))
+                .contains("--tables: unknown table 'refunds'");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--since", "yesterday")).contains("--since 'yesterday'");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--since", "2024-01-01 00:00:00", "--until",
+                "2023-01-01 00:00:00")).contains("the event-time window is empty");
+        assertThat(runExpectingFailure("backfill", "--input", tmp.toString(), "--follow")).contains("--follow needs a bigquery: source");
+    }
+
     private static String runExpectingFailure(String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
