@@ -6,7 +6,6 @@ import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.ServerStream;
 import com.google.auth.Credentials;
-import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
 import com.google.cloud.bigquery.BigQuery;
@@ -25,8 +24,6 @@ import com.google.cloud.bigquery.storage.v1.ReadSession;
 import com.google.cloud.bigquery.storage.v1.ReadStream;
 import com.google.protobuf.Timestamp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -86,10 +83,16 @@ public final class BigQuerySource implements TableSource {
      */
     public static BigQuerySource open(BigQuerySourceSettings settings, Collection<TheLookTable> wanted, Instant snapshot,
                                       Instant createdFrom, Instant createdBefore) {
-        Credentials credentials = credentials(settings);
+        Credentials credentials;
+        try {
+            credentials = GoogleAccess.credentials(settings.credentials(), "--source-credentials", settings.apiEndpoint(),
+                    settings.readEndpoint());
+        } catch (IllegalStateException e) {
+            throw new BadInputException(e.getMessage(), e.getCause());
+        }
         String billing = settings.billingProject() != null ? settings.billingProject() : ServiceOptions.getDefaultProjectId();
         if (billing == null) {
-            if (!BigQuerySourceSettings.plaintext(settings.readEndpoint())) {
+            if (!GoogleAccess.plaintext(settings.readEndpoint())) {
                 throw new BadInputException("no billing project: the Storage Read API bills the reads to a project of yours;"
                         + " pass --project PROJECT (or set one with `gcloud config set project`)");
             }
@@ -121,10 +124,10 @@ public final class BigQuerySource implements TableSource {
         try {
             BigQueryReadSettings.Builder read = BigQueryReadSettings.newBuilder();
             if (settings.readEndpoint() != null) {
-                String hostPort = BigQuerySourceSettings.hostPort(settings.readEndpoint());
+                String hostPort = GoogleAccess.hostPort(settings.readEndpoint());
                 var channel = InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(hostPort)
                         .setMaxInboundMessageSize(Integer.MAX_VALUE);
-                if (BigQuerySourceSettings.plaintext(settings.readEndpoint())) {
+                if (GoogleAccess.plaintext(settings.readEndpoint())) {
                     channel.setChannelConfigurator(b -> b.usePlaintext());
                 }
                 read.setEndpoint(hostPort).setTransportChannelProvider(channel.build());
@@ -178,25 +181,6 @@ public final class BigQuerySource implements TableSource {
             case 404 -> "BigQuery dataset " + settings.datasetName() + " not found (" + e.getMessage() + ")";
             default -> "cannot read the metadata of BigQuery table " + name + ": " + e.getMessage();
         };
-    }
-
-    private static Credentials credentials(BigQuerySourceSettings settings) {
-        if (BigQuerySourceSettings.plaintext(settings.apiEndpoint()) && BigQuerySourceSettings.plaintext(settings.readEndpoint())) {
-            return null;
-        }
-        try {
-            if (settings.credentials() != null) {
-                try (InputStream in = Files.newInputStream(settings.credentials())) {
-                    return GoogleCredentials.fromStream(in).createScoped("https://www.googleapis.com/auth/bigquery");
-                }
-            }
-            return GoogleCredentials.getApplicationDefault().createScoped("https://www.googleapis.com/auth/bigquery");
-        } catch (IOException e) {
-            throw new BadInputException("no BigQuery credentials: " + (settings.credentials() != null
-                    ? "cannot read the key file " + settings.credentials() + " (" + e.getClass().getSimpleName() + ")"
-                    : "Application Default Credentials are not set up (run `gcloud auth application-default login`,"
-                    + " or set GOOGLE_APPLICATION_CREDENTIALS, or pass --source-credentials FILE)"), e);
-        }
     }
 
     public Instant snapshot() {

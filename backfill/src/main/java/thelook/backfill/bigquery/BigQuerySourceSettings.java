@@ -40,14 +40,6 @@ public record BigQuerySourceSettings(String project, String dataset, String bill
                 maxStreams);
     }
 
-    static boolean plaintext(String endpoint) {
-        return endpoint != null && endpoint.startsWith("http://");
-    }
-
-    static String hostPort(String endpoint) {
-        return endpoint.replaceFirst("^https?://", "").replaceFirst("/$", "");
-    }
-
     public String datasetName() {
         return project + "." + dataset;
     }

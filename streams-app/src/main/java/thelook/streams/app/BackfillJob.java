@@ -307,12 +307,4 @@ public final class BackfillJob {
             };
         }
     }
-
-    /** Produces a checked plan as fast as Kafka takes it: what {@code run --input} did before it had a backfill of its own. */
-    static long produce(ReplayPlan plan, KafkaClients clients, TopicSerdes serdes, TopicNames topics, JobListener listener) {
-        listener.phase("Producing", plan.size());
-        try (TopicWriter writer = new TopicWriter(clients.config(), serdes, Map.of())) {
-            return writer.write(plan, topics.prefix(), listener::progress);
-        }
-    }
 }

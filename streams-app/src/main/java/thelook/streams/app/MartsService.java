@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import thelook.backfill.source.OnError;
-import thelook.backfill.plan.ReplayPlan;
 import thelook.schemas.TopicSerdes;
 import thelook.streams.embedded.EmbeddedRegistry;
 import thelook.streams.embedded.PersistentKafka;

@@ -40,15 +40,6 @@ public record BigQuerySettings(String project, String dataset, Path credentials,
                 DEFAULT_GIVE_UP_AFTER);
     }
 
-    static boolean plaintext(String endpoint) {
-        return endpoint != null && endpoint.startsWith("http://");
-    }
-
-    /** {@code http://host:port} or {@code host:port} -> {@code host:port}. */
-    static String hostPort(String endpoint) {
-        return endpoint.replaceFirst("^https?://", "").replaceFirst("/$", "");
-    }
-
     public String describe() {
         return project + "." + dataset + (apiEndpoint != null || writeEndpoint != null
                 ? " (endpoints " + (apiEndpoint != null ? apiEndpoint : "default") + ", " + (writeEndpoint != null ? writeEndpoint : "default") + ")"

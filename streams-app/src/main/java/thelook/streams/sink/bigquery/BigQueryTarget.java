@@ -6,7 +6,6 @@ import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.services.bigquery.model.Table;
 import com.google.auth.Credentials;
-import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.BigQueryOptions;
@@ -24,8 +23,6 @@ import com.google.protobuf.DynamicMessage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import thelook.backfill.bigquery.GoogleAccess;
 import thelook.streams.sink.MartChange;
 import thelook.streams.sink.MartTable;
 import thelook.streams.sink.SinkBatch;
@@ -102,9 +100,9 @@ public final class BigQueryTarget implements SinkTarget {
         try {
             BigQueryWriteSettings.Builder write = BigQueryWriteSettings.newBuilder();
             if (settings.writeEndpoint() != null) {
-                String hostPort = BigQuerySettings.hostPort(settings.writeEndpoint());
+                String hostPort = GoogleAccess.hostPort(settings.writeEndpoint());
                 var channel = InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(hostPort);
-                if (BigQuerySettings.plaintext(settings.writeEndpoint())) {
+                if (GoogleAccess.plaintext(settings.writeEndpoint())) {
                     channel.setChannelConfigurator(b -> b.usePlaintext());
                 }
                 write.setEndpoint(hostPort).setTransportChannelProvider(channel.build());
@@ -119,23 +117,13 @@ public final class BigQueryTarget implements SinkTarget {
         }
     }
 
-    /** Application Default Credentials, a key file, or none for a plaintext (local fake) endpoint. */
+    /** Application Default Credentials, a key file, or none for plaintext (local fake) endpoints. */
     private Credentials credentials() {
-        if (BigQuerySettings.plaintext(settings.apiEndpoint()) && BigQuerySettings.plaintext(settings.writeEndpoint())) {
-            return null;
-        }
         try {
-            if (settings.credentials() != null) {
-                try (InputStream in = Files.newInputStream(settings.credentials())) {
-                    return GoogleCredentials.fromStream(in).createScoped("https://www.googleapis.com/auth/bigquery");
-                }
-            }
-            return GoogleCredentials.getApplicationDefault().createScoped("https://www.googleapis.com/auth/bigquery");
-        } catch (IOException e) {
-            throw new SinkException("no BigQuery credentials: " + (settings.credentials() != null
-                    ? "cannot read the key file " + settings.credentials() + " (" + e.getClass().getSimpleName() + ")"
-                    : "Application Default Credentials are not set up (run `gcloud auth application-default login`,"
-                    + " or set GOOGLE_APPLICATION_CREDENTIALS, or pass --bigquery-credentials FILE)"), e);
+            return GoogleAccess.credentials(settings.credentials(), "--bigquery-credentials", settings.apiEndpoint(),
+                    settings.writeEndpoint());
+        } catch (IllegalStateException e) {
+            throw new SinkException(e.getMessage(), e.getCause());
         }
     }
 
