@@ -2,16 +2,23 @@ package thelook.streams.app;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecordBase;
 import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.EventWindow;
+import thelook.backfill.plan.PlannedRecord;
 import thelook.backfill.plan.ReplayPlan;
+import thelook.backfill.source.RowErrors;
 import thelook.backfill.source.TableSource;
 import thelook.schemas.TheLookTable;
 import thelook.schemas.TopicSerdes;
@@ -40,13 +47,23 @@ final class FollowLoop {
     private final JobListener listener;
     private final BackfillMetrics metrics;
     private final Saver saver;
-    private final java.util.function.BooleanSupplier stopped;
+    private final BooleanSupplier stopped;
     private final Map<Long, Long>[] seen; // per table: key -> created_at (micros), the keys produced within the overlap
     private long followFrom;
+    /**
+     * Rows rejected by earlier looks (as read): a bad row created within the overlap is read again by the next
+     * looks, and goes to the dead-letter topic once. Bounded, oldest first out.
+     */
+    private final Set<String> rejected = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 100_000;
+        }
+    });
 
     @SuppressWarnings("unchecked")
     FollowLoop(BackfillJob.Options options, TopicSerdes serdes, TopicWriter writer, JobListener listener, BackfillMetrics metrics,
-               Instant followFrom, java.util.function.BooleanSupplier stopped, Saver saver) {
+               Instant followFrom, BooleanSupplier stopped, Saver saver) {
         this.stopped = stopped;
         this.options = options;
         this.serdes = serdes;
@@ -83,6 +100,18 @@ final class FollowLoop {
         throw new InterruptedException("stopped");
     }
 
+    private RowErrors.Listener onceEach(RowErrors.Listener deadLetters) {
+        return (message, row) -> {
+            boolean first;
+            synchronized (rejected) {
+                first = rejected.add(row != null ? row : message);
+            }
+            if (first) {
+                deadLetters.rejected(message, row);
+            }
+        };
+    }
+
     private void look(Set<TheLookTable> tables, BackfillJob.Plan plan) throws InterruptedException {
         long from = followFrom - plan.followOverlap().toNanos() / 1000;
         for (Map<Long, Long> s : seen) {
@@ -100,19 +129,20 @@ final class FollowLoop {
         };
         try (TableSource source = options.source().open(tables, null, EventWindow.instant(from), null);
              ReplayPlan replay = ReplayPlan.fromSource(source, serdes, options.topics().prefix(),
-                     new ReplayPlan.Options(options.onError(), plan.window(), BackfillJob.deadLetters(options, writer, metrics), fresh),
+                     new ReplayPlan.Options(options.onError(), plan.window(), onceEach(BackfillJob.deadLetters(options, writer, metrics)),
+                             fresh),
                      null)) {
             long[] perTable = new long[TheLookTable.values().length];
             long produced = writer.write(() -> {
                 var it = replay.iterator();
-                return new java.util.Iterator<>() {
+                return new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return it.hasNext();
                     }
 
                     @Override
-                    public thelook.backfill.plan.PlannedRecord next() {
+                    public PlannedRecord next() {
                         var r = it.next();
                         perTable[r.table().ordinal()]++;
                         metrics.produced(r);
@@ -121,7 +151,7 @@ final class FollowLoop {
                 };
             }, options.topics().prefix(), null, plan.pace(), null, Duration.ZERO);
             followFrom = newest.get();
-            Map<TheLookTable, Long> counts = new java.util.EnumMap<>(TheLookTable.class);
+            Map<TheLookTable, Long> counts = new EnumMap<>(TheLookTable.class);
             for (TheLookTable t : TheLookTable.values()) {
                 if (perTable[t.ordinal()] > 0) {
                     counts.put(t, perTable[t.ordinal()]);

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import thelook.streams.app.MartsService;
 import thelook.streams.app.SinkOptions;
+import thelook.streams.app.SourceSpec;
 import thelook.streams.app.StreamsSettings;
 import thelook.streams.serving.ApiServer;
 import thelook.streams.topology.StoreKind;
@@ -65,8 +66,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SourceCliOptions source = new SourceCliOptions();
 
-    @Option(names = "--on-error", defaultValue = "fail", description = "A row of --input/--source that does not fit the schema: fail"
-            + " (default) or skip (counted, and written to the dead-letter topic).")
+    @Option(names = "--on-error", description = "A row of --input/--source that does not fit the schema: fail, or skip (counted,"
+            + " and written to the dead-letter topic). Default: fail for files, skip for BigQuery.")
     String onError;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port of the HTTP API (docs/api.md); 0: any free port;"
@@ -143,9 +144,11 @@ final class RunCommand implements Callable<Integer> {
         if (threads < 1 || standbyReplicas < 0 || (partitions != null && partitions < 1)) {
             throw new IllegalArgumentException("--threads and --partitions must be at least 1, --standby-replicas at least 0");
         }
+        SourceSpec spec = source.spec();
+        String errors = onError != null ? onError : spec != null && spec.kind() == SourceSpec.Kind.BIGQUERY ? "skip" : "fail";
         var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
                 stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, null,
-                Cli.onError(onError), Duration.ofSeconds(startTimeoutSeconds), api(), sinks(), source.spec());
+                Cli.onError(errors), Duration.ofSeconds(startTimeoutSeconds), api(), sinks(), spec);
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             MartsService service = MartsService.start(options, listener);
             try {

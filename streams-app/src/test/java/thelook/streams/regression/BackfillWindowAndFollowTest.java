@@ -97,7 +97,9 @@ class BackfillWindowAndFollowTest {
 
                 var follow = new BackfillJob.Plan(EnumSet.allOf(TheLookTable.class), null, null, Pacer.unlimited(), true,
                         Duration.ofMillis(500), Duration.ofMinutes(10), false, Duration.ofSeconds(1));
-                BackfillJob job = new BackfillJob(backfill(service, bigquery, follow), new JobListener() {});
+                var followOptions = backfill(service, bigquery, follow);
+                BackfillJob job = new BackfillJob(new BackfillJob.Options(followOptions.source(), followOptions.clients(),
+                        followOptions.registry(), followOptions.topics(), null, OnError.SKIP, follow), new JobListener() {});
                 CompletableFuture<Void> following = new CompletableFuture<>();
                 Thread thread = new Thread(() -> {
                     try {
@@ -117,6 +119,7 @@ class BackfillWindowAndFollowTest {
                 read.addRow(PROJECT, DATASET, "users", Map.of("id", 900_001L, "created_at", now, "first_name", "Ada"));
                 read.addRow(PROJECT, DATASET, "events", Map.of("id", 900_002L, "user_id", 900_001L, "session_id", "s-900001",
                         "created_at", now.plusMillis(5), "uri", "/product/1", "event_type", "product", "sequence_number", 1L));
+                read.addRow(PROJECT, DATASET, "events", Map.of("user_id", 900_001L, "created_at", now.plusMillis(6))); // no id
                 String row = null;
                 while (row == null) {
                     assertThat(following).isNotDone();
@@ -142,6 +145,8 @@ class BackfillWindowAndFollowTest {
                 assertThat(recordsWithKey(service, TheLookTable.EVENTS, 900_002L)).as("the followed event, produced once"
                         + " over several looks that each saw it").isEqualTo(1);
                 assertThat(read.restrictions).anySatisfy(r -> assertThat(r).startsWith("created_at >= TIMESTAMP"));
+                assertThat(deadLetterReasons(service)).as("the followed row without a key, once, with its reason")
+                        .singleElement().asString().contains("thelook.events").contains("column id: the primary key is NULL");
             }
         }
     }
@@ -168,5 +173,29 @@ class BackfillWindowAndFollowTest {
             }
             return count;
         }
+    }
+
+    /** The {@code thelook.backfill.error} headers in the dead-letter topic. */
+    private static java.util.List<String> deadLetterReasons(MartsService service) {
+        String topic = TopicNames.defaults().deadLetters();
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(service.clients().config(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    var h = r.headers().lastHeader("thelook.backfill.error");
+                    if (h != null) {
+                        reasons.add(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return reasons;
     }
 }
