@@ -168,8 +168,9 @@ public final class BackfillJob {
             Progress progress = new Progress(from, source);
             Summary summary;
             if (from != null && from.complete()) {
-                listener.info("this backfill was completed on " + from.updated() + " (" + from.produced() + " records); --restart"
-                        + " produces it again" + (plan.follow() ? "" : ", --follow produces rows created since"));
+                boolean canFollow = options.source().kind() == SourceSpec.Kind.BIGQUERY && !plan.follow();
+                listener.info(String.format("this backfill was completed on %s (%,d records); --restart produces it again%s",
+                        from.updated(), from.produced(), canFollow ? ", --follow produces rows created since" : ""));
                 summary = new Summary(0, Map.of(), 0, (System.nanoTime() - started) / 1e9, 0, 0, true, true);
             } else {
                 if (from != null) {
