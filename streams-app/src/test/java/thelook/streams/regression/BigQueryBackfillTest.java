@@ -42,7 +42,7 @@ import thelook.streams.topology.StoreKind;
  * {@code --source bigquery:} with the real google-cloud-bigquery and google-cloud-bigquerystorage clients
  * against in-process fakes ({@link FakeBigQueryRest}, {@link FakeBigQueryRead}; NOT BigQuery) serving a
  * generated dataset: the marts equal the batch oracle over the same data as CSV, with every read stream
- * broken once on the way (the client resumes it at its offset); {@code kill -9} of a backfill child process
+ * broken once on the way (the client resumes it at its offset) and two session requests failing (retried); {@code kill -9} of a backfill child process
  * and a restart give the same marts; every error names what is wrong.
  */
 class BigQueryBackfillTest {
@@ -78,6 +78,7 @@ class BigQueryBackfillTest {
         new TheLookGenerator(600, 21).writeCsv(input);
         FakeTheLookDataset.serve(input, PROJECT, DATASET, rest, read);
         read.breakEachStreamOnce(true);
+        read.failNextSessions(2);
         Path output = tmp.resolve("marts");
         var options = new ReplayJob.Options(null, output, new KafkaClients(null, Map.of()), null, TheLookTable.DEFAULT_TOPIC_PREFIX, 2,
                 2, 100, null, OnError.FAIL, Duration.ofMinutes(5), RegistrySettings.inMemory(), SinkOptions.none(), source(3));
@@ -90,6 +91,7 @@ class BigQueryBackfillTest {
         assertThat(result.rowsPerMart().get("fct_cross_sell_candidates")).isPositive();
         assertThat(read.brokenStreams.get()).as("streams broken on purpose").isPositive();
         assertThat(read.resumedReads.get()).as("reads resumed at an offset").isEqualTo(read.brokenStreams.get());
+        assertThat(read.sessions.get()).as("sessions, after two that failed and were retried").isEqualTo(7);
         assertThat(read.selectedFields).allSatisfy(fields -> assertThat(fields).isNotEmpty()
                 .doesNotContain(FakeTheLookDataset.EXTRA_COLUMN));
     }

@@ -54,7 +54,7 @@ import org.apache.commons.csv.CSVRecord;
  * snapshot time (rows added after it are not seen), the row restriction (the {@code created_at} comparisons
  * a backfill sends, parsed here; anything else is INVALID_ARGUMENT), several streams per session, and the
  * offset of a ReadRows call (a client resuming a broken stream). It can break each stream once mid-way
- * (UNAVAILABLE) and deny everything (PERMISSION_DENIED). Rows are added from CSV files with column types
+ * (UNAVAILABLE), fail the next session requests (UNAVAILABLE) and deny everything (PERMISSION_DENIED). Rows are added from CSV files with column types
  * given by the test, each stamped with the time it was added.
  */
 public final class FakeBigQueryRead extends BigQueryReadGrpc.BigQueryReadImplBase implements AutoCloseable {
@@ -80,6 +80,7 @@ public final class FakeBigQueryRead extends BigQueryReadGrpc.BigQueryReadImplBas
     private volatile boolean breakStreamsOnce;
     private final Map<String, Boolean> broken = new ConcurrentHashMap<>();
     private volatile Status denyAll;
+    private final AtomicLong sessionFailuresLeft = new AtomicLong();
     public final AtomicLong sessions = new AtomicLong();
     public final AtomicLong resumedReads = new AtomicLong();
     public final AtomicLong brokenStreams = new AtomicLong();
@@ -152,6 +153,11 @@ public final class FakeBigQueryRead extends BigQueryReadGrpc.BigQueryReadImplBas
         this.breakStreamsOnce = on;
     }
 
+    /** The next {@code n} CreateReadSession calls fail with UNAVAILABLE (a transient error the client retries). */
+    public void failNextSessions(int n) {
+        sessionFailuresLeft.set(n);
+    }
+
     public void denyAll(Status status) {
         this.denyAll = status;
     }
@@ -165,6 +171,10 @@ public final class FakeBigQueryRead extends BigQueryReadGrpc.BigQueryReadImplBas
         if (denyAll != null) {
             response.onError(denyAll.withDescription("the caller does not have permission bigquery.readsessions.create")
                     .asRuntimeException());
+            return;
+        }
+        if (sessionFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            response.onError(Status.UNAVAILABLE.withDescription("the fake failed this call on purpose").asRuntimeException());
             return;
         }
         ReadSession asked = request.getReadSession();
