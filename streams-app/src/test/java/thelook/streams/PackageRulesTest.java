@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of docs/architecture.md on the compiled classes: the CLI and the service use the
  * topology, never the reverse; inside the topology the wiring sits on top of the dbt layers, which sit on
- * flow, names and state; the sinks read the mart topics and know nothing of the topology; no package cycle anywhere.
+ * flow, names and state; the sinks read the mart topics and know nothing of the topology, and ingest only writes the
+ * input topics; no package cycle anywhere.
  */
 class PackageRulesTest {
     static JavaClasses classes;
@@ -33,7 +34,16 @@ class PackageRulesTest {
         noClasses().that().resideInAnyPackage("..topology..", "..staging..", "..intermediate..", "..marts..", "..flow..",
                         "..names..", "..state..")
                 .should().dependOnClassesThat().resideInAnyPackage("..streams.app..", "..streams.cli..", "..streams.embedded..",
-                        "..streams.output..", "..streams.serving..", "..streams.sink..")
+                        "..streams.output..", "..streams.serving..", "..streams.sink..", "..streams.ingest..")
+                .check(classes);
+    }
+
+    @Test
+    void ingestWritesTopicsAndKnowsNothingOfTheTopology() {
+        noClasses().that().resideInAPackage("..streams.ingest..")
+                .should().dependOnClassesThat().resideInAnyPackage("..streams.topology..", "..streams.staging..",
+                        "..streams.intermediate..", "..streams.marts..", "..streams.state..", "..streams.serving..",
+                        "..streams.sink..", "..streams.app..", "..streams.cli..")
                 .check(classes);
     }
 

@@ -8,8 +8,11 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import thelook.schemas.TheLookTable;
 
-/** Turns one CSV row of a theLook table into its Avro record, column by column, naming any bad value. */
-final class RowConverter {
+/**
+ * Turns one row of text values of a theLook table (a CSV row, a Pub/Sub message's JSON) into its Avro record,
+ * column by column, naming any bad value: one set of rules for every text source.
+ */
+public final class RowConverter {
     private enum Kind { LONG, DOUBLE, STRING, TIMESTAMP }
 
     private final Schema schema;
@@ -17,7 +20,8 @@ final class RowConverter {
     private final Kind[] kinds;
     private final String[] names;
 
-    RowConverter(TheLookTable table, Map<String, Integer> header) {
+    /** @param header column name -> index in the value arrays given to {@link #convert} */
+    public RowConverter(TheLookTable table, Map<String, Integer> header) {
         this.schema = table.schema();
         List<Schema.Field> fields = schema.getFields();
         csvIndex = new int[fields.size()];
@@ -44,7 +48,7 @@ final class RowConverter {
     }
 
     /** @throws IllegalArgumentException naming the column and value */
-    SpecificRecord convert(String[] values) {
+    public SpecificRecord convert(String[] values) {
         SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, schema);
         for (int i = 0; i < kinds.length; i++) {
             int idx = csvIndex[i];

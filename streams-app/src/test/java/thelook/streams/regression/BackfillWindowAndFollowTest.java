@@ -175,8 +175,12 @@ class BackfillWindowAndFollowTest {
         }
     }
 
-    /** The {@code thelook.backfill.error} headers in the dead-letter topic. */
     private static java.util.List<String> deadLetterReasons(MartsService service) {
+        return deadLetterReasons(service, "thelook.backfill.error");
+    }
+
+    /** The values of header {@code header} in the dead-letter topic. */
+    static java.util.List<String> deadLetterReasons(MartsService service, String header) {
         String topic = TopicNames.defaults().deadLetters();
         java.util.List<String> reasons = new java.util.ArrayList<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(service.clients().config(),
@@ -189,7 +193,7 @@ class BackfillWindowAndFollowTest {
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    var h = r.headers().lastHeader("thelook.backfill.error");
+                    var h = r.headers().lastHeader(header);
                     if (h != null) {
                         reasons.add(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
                     }

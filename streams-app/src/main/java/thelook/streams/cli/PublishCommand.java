@@ -1,0 +1,93 @@
+package thelook.streams.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import thelook.backfill.generate.LiveActivity;
+import thelook.backfill.pace.Pacer;
+import thelook.streams.ingest.PubSubAccess;
+import thelook.streams.ingest.RowPublisher;
+
+/** {@code publish}: live theLook activity to a Pub/Sub topic, for demos and benchmarks. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Publish live theLook activity continuing a generated history (the users and products of"
+                + " `generate --users N`): sessions and events, sign-ups, orders and their items, and the orders' later steps"
+                + " (shipped, delivered, now and then cancelled or returned), one row per message in the format `ingest pubsub`"
+                + " reads, with ordering keys <table>:<key> (docs/ingest.md). Until SIGTERM or Ctrl-C, or --count rows."})
+final class PublishCommand implements Callable<Integer> {
+    @Option(names = "--topic", required = true, paramLabel = "projects/P/topics/T", description = "The topic.")
+    String topic;
+
+    @Option(names = "--rate", defaultValue = "100/s", paramLabel = "N/s", description = "Rows a second (default: ${DEFAULT-VALUE}).")
+    String rate;
+
+    @Option(names = "--users", defaultValue = "20000", description = "Users of the history it continues, as `generate --users`"
+            + " (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the activity (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--count", description = "Stop after this many rows; default: run until stopped.")
+    Long count;
+
+    @Option(names = "--emulator", paramLabel = "HOST:PORT", description = "The Pub/Sub emulator (plaintext, no credentials);"
+            + " default: Google, with Application Default Credentials.")
+    String emulator;
+
+    @Option(names = "--credentials", paramLabel = "FILE", description = "A service account key file instead of Application"
+            + " Default Credentials. Never printed.")
+    Path credentials;
+
+    private volatile boolean stopped;
+
+    @Override
+    public Integer call() throws Exception {
+        Pacer pacer = Pacer.parse("max", rate, Pacer.SYSTEM);
+        if (count != null && count < 1) {
+            throw new IllegalArgumentException("--count must be at least 1");
+        }
+        LiveActivity activity = new LiveActivity(users, seed, System.currentTimeMillis() * 1000);
+        Thread main = Thread.currentThread();
+        Signal.handle(new Signal("TERM"), s -> stop(main));
+        Signal.handle(new Signal("INT"), s -> stop(main));
+        long rows = 0;
+        long lastLine = System.nanoTime();
+        try (PubSubAccess access = PubSubAccess.of(emulator, credentials);
+             RowPublisher publisher = new RowPublisher(topic, access)) {
+            System.out.println("publishing to " + topic + " " + pacer.describe() + (emulator != null ? " (emulator " + emulator + ")" : ""));
+            outer:
+            while (!stopped) {
+                for (LiveActivity.LiveRow row : activity.next(Instant.now())) {
+                    if (stopped || count != null && rows >= count) {
+                        break outer;
+                    }
+                    try {
+                        pacer.await(0);
+                    } catch (InterruptedException e) {
+                        break outer;
+                    }
+                    publisher.publish(row.table(), row.key(), row.columns(), false);
+                    rows++;
+                }
+                if (System.nanoTime() - lastLine > 10e9) {
+                    lastLine = System.nanoTime();
+                    System.out.printf("  %,d rows published, %,d failed%n", publisher.published(), publisher.failed());
+                }
+            }
+            System.out.println("sending what is batched");
+            publisher.close();
+            System.out.printf("published %,d rows, %,d failed%s%n", publisher.published(), publisher.failed(),
+                    publisher.lastFailure() != null ? " (last: " + publisher.lastFailure().getMessage() + ")" : "");
+            return publisher.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    private void stop(Thread main) {
+        stopped = true;
+        main.interrupt();
+    }
+}
