@@ -28,7 +28,8 @@ class ComposeFileTest {
         assertThat(config.exit).as(config.output).isZero();
         Result services = run("docker-compose", "-f", compose.toString(), "config", "--services");
         assertThat(services.exit).as(services.output).isZero();
-        assertThat(services.output.lines().toList()).contains("kafka", "schema-registry", "marts-1", "marts-2", "sink", "backfill");
+        assertThat(services.output.lines().toList()).contains("kafka", "schema-registry", "marts-1", "marts-2", "sink", "backfill",
+                "pubsub-emulator", "pubsub-setup", "ingest");
         Result resolved = run("docker-compose", "-f", compose.toString(), "config");
         assertThat(resolved.output).contains("--standby-replicas").contains("backfill").contains("/data/thelook");
     }
