@@ -70,15 +70,44 @@ class ServingTest {
             CatchUp catchUp = new CatchUp(admin, clients, APP, TheLookTopology.INPUTS.stream()
                     .map(t -> t.topic(TheLookTable.DEFAULT_TOPIC_PREFIX)).toList());
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!catchUp.lag().caughtUp() || !instances.stream().allMatch(s -> get(s, "/health/ready").status() == 200)
-                    || !everyMartPartitionActiveOnce()) {
-                assertThat(System.nanoTime()).as("three instances ready and caught up in 3 minutes").isLessThan(deadline);
+            // Settled means: the same assignment for 5 s in a row. One look was not enough: the group sometimes
+            // rebalanced again a few seconds later (a follow-up after the last instance joined), and a test then met a
+            // standby's stale answer or a partition in motion.
+            String settled = null;
+            long since = 0;
+            while (true) {
+                boolean ready = catchUp.lag().caughtUp() && instances.stream().allMatch(s -> get(s, "/health/ready").status() == 200)
+                        && everyMartPartitionActiveOnce();
+                String assignment = ready ? assignment() : null;
+                if (assignment == null || !assignment.equals(settled)) {
+                    settled = assignment;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > Duration.ofSeconds(5).toNanos()) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("three instances ready, caught up and settled in 3 minutes").isLessThan(deadline);
                 Thread.sleep(200);
             }
         }
     }
 
-    /** The assignment has settled: each partition of each mart store is active on exactly one instance. */
+    /** Which instance has which partitions of which store, active and standby, as /api/instances says. */
+    private static String assignment() {
+        ApiRows.Response r = get(instances.get(0), "/api/instances");
+        if (r.status() != 200) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        for (JsonNode instance : r.body().get("instances")) {
+            s.append(instance.path("instance").asText()).append(':');
+            instance.path("stores").fields().forEachRemaining(store -> s.append(store.getKey())
+                    .append(store.getValue().path("active")).append(store.getValue().path("standby")).append(','));
+            s.append(';');
+        }
+        return s.toString();
+    }
+
+    /** Each partition of each mart store is active on exactly one instance. */
     private static boolean everyMartPartitionActiveOnce() {
         ApiRows.Response r = get(instances.get(0), "/api/instances");
         if (r.status() != 200 || r.body().get("instances").size() != instances.size()) {
