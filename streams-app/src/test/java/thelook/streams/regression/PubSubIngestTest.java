@@ -95,7 +95,9 @@ class PubSubIngestTest {
     @Test
     void anIngestKilledWithMessagesInFlightAndRestartedLeavesTheMartsEqual() throws Exception {
         Path snapshot = tmp.resolve("snapshot");
-        new TheLookGenerator(150, 12).writeCsv(snapshot);
+        // small: after the restart the emulator hands this subscriber about 1,000 messages and then stalls its stream until
+        // the client restarts it (about every 50 s; measured in CI), so 4,600 messages took over 3 minutes there
+        new TheLookGenerator(40, 12).writeCsv(snapshot);
         List<List<Message>> units = messagesFor(snapshot, new Random(6), false);
         int kafkaPort = ApicurioRegistry.freePort();
         int registryPort = ApicurioRegistry.freePort();
@@ -114,7 +116,7 @@ class PubSubIngestTest {
                 first.awaitOutput("Running", Duration.ofMinutes(2));
                 publish(emulator, units);
                 long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (service.inputRecordsRead() < 100) { // some rows through, most still to come
+                while (service.inputRecordsRead() < 50) { // some rows through, most still to come
                     assertThat(System.nanoTime()).as("ingest produced rows").isLessThan(deadline);
                     Thread.sleep(20);
                 }
