@@ -1,6 +1,5 @@
 package thelook.streams.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,13 +25,8 @@ final class IngestCommand {
                 description = "The subscription (with message ordering on, so one row's messages keep their order).")
         String subscription;
 
-        @Option(names = "--emulator", paramLabel = "HOST:PORT", description = "The Pub/Sub emulator (plaintext, no credentials);"
-                + " default: Google, with Application Default Credentials.")
-        String emulator;
-
-        @Option(names = "--credentials", paramLabel = "FILE", description = "A service account key file instead of Application"
-                + " Default Credentials. Never printed.")
-        Path credentials;
+        @Mixin
+        PubSubCliOptions pubsub = new PubSubCliOptions();
 
         @Option(names = "--max-outstanding-messages", defaultValue = "10000", description = "Flow control: messages received and"
                 + " not yet acked, at most (default: ${DEFAULT-VALUE}).")
@@ -53,7 +47,7 @@ final class IngestCommand {
             }
             var settings = new PubSubIngest.Settings(subscription, maxOutstanding, Math.multiplyExact(maxOutstandingMb, 1L << 20));
             var options = new IngestService.Options(kafka.clientsOrLocal(), kafka.registryOrLocal().resolve(false, null),
-                    kafka.topicNames(), settings, emulator, credentials, port);
+                    kafka.topicNames(), settings, pubsub.emulator, pubsub.credentials, port);
             try (ConsoleListener listener = new ConsoleListener(System.out);
                  IngestService service = IngestService.start(options, listener)) {
                 Signal.handle(new Signal("TERM"), s -> service.stop());

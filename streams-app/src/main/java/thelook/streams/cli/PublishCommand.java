@@ -1,9 +1,9 @@
 package thelook.streams.cli;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import thelook.backfill.generate.LiveActivity;
@@ -34,13 +34,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Stop after this many rows; default: run until stopped.")
     Long count;
 
-    @Option(names = "--emulator", paramLabel = "HOST:PORT", description = "The Pub/Sub emulator (plaintext, no credentials);"
-            + " default: Google, with Application Default Credentials.")
-    String emulator;
-
-    @Option(names = "--credentials", paramLabel = "FILE", description = "A service account key file instead of Application"
-            + " Default Credentials. Never printed.")
-    Path credentials;
+    @Mixin
+    PubSubCliOptions pubsub = new PubSubCliOptions();
 
     private volatile boolean stopped;
 
@@ -56,9 +51,9 @@ final class PublishCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop(main));
         long rows = 0;
         long lastLine = System.nanoTime();
-        try (PubSubAccess access = PubSubAccess.of(emulator, credentials);
+        try (PubSubAccess access = pubsub.access();
              RowPublisher publisher = new RowPublisher(topic, access)) {
-            System.out.println("publishing to " + topic + " " + pacer.describe() + (emulator != null ? " (emulator " + emulator + ")" : ""));
+            System.out.println("publishing to " + topic + " " + pacer.describe() + (pubsub.emulator != null ? " (emulator " + pubsub.emulator + ")" : ""));
             outer:
             while (!stopped) {
                 for (LiveActivity.LiveRow row : activity.next(Instant.now())) {

@@ -153,26 +153,8 @@ class BackfillWindowAndFollowTest {
 
     private static long recordsWithKey(MartsService service, TheLookTable table, long key) {
         var deserializer = service.registry().serdes(false).longKey().deserializer();
-        Map<String, Object> config = new java.util.HashMap<>(service.clients().config());
         String topic = table.topic(TheLookTable.DEFAULT_TOPIC_PREFIX);
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (deserializer.deserialize(topic, r.key()) == key) {
-                        count++;
-                    }
-                }
-            }
-            return count;
-        }
+        return readAll(service, topic).stream().filter(r -> deserializer.deserialize(topic, r.key()) == key).count();
     }
 
     private static java.util.List<String> deadLetterReasons(MartsService service) {
@@ -181,8 +163,15 @@ class BackfillWindowAndFollowTest {
 
     /** The values of header {@code header} in the dead-letter topic. */
     static java.util.List<String> deadLetterReasons(MartsService service, String header) {
-        String topic = TopicNames.defaults().deadLetters();
-        java.util.List<String> reasons = new java.util.ArrayList<>();
+        return readAll(service, TopicNames.defaults().deadLetters()).stream()
+                .map(r -> r.headers().lastHeader(header)).filter(java.util.Objects::nonNull)
+                .map(h -> new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Every record of {@code topic} up to its end now. */
+    private static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(MartsService service,
+                                                                                                         String topic) {
+        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(service.clients().config(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
@@ -192,14 +181,9 @@ class BackfillWindowAndFollowTest {
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    var h = r.headers().lastHeader(header);
-                    if (h != null) {
-                        reasons.add(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
-        return reasons;
+        return records;
     }
 }
