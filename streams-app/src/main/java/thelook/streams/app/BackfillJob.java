@@ -207,11 +207,15 @@ public final class BackfillJob {
                     + (window.hasStart() ? EventWindow.instant(window.from()) : "the start") + " until "
                     + (window.hasEnd() ? EventWindow.instant(window.until()) : "the end") : ""));
             listener.phase("Producing", replay.size());
-            long produced = writer.write(new Observed(replay, progress, metrics, listener), options.topics().prefix(),
-                    listener::progress, plan.pace(), (watermark, records, perTable) ->
-                            checkpoints.save(writer.producer(), key, progress.acknowledged(watermark, records, perTable, false)),
+            long produced = writer.write(metrics.counting(replay), options.topics().prefix(), sent -> {
+                listener.progress(sent);
+                if (metrics.eventTime() != PlannedRecord.NO_TIME) {
+                    listener.status("event time " + EventWindow.instant(metrics.eventTime()).toString().substring(0, 19));
+                }
+            }, plan.pace(), (watermark, records, perTable) ->
+                    checkpoints.save(writer.producer(), key, progress.acknowledged(watermark, records, perTable, false)),
                     plan.checkpointEvery());
-            checkpoints.save(writer.producer(), key, progress.acknowledged(progress.lastWatermark, produced, progress.lastPerTable, true));
+            checkpoints.save(writer.producer(), key, progress.completed(produced));
             Map<String, Long> perTable = new LinkedHashMap<>();
             replay.recordsPerTable().forEach((t, n) -> perTable.put(t.tableName(), n));
             long scanned = source instanceof BigQuerySource bq ? bq.bytesScanned() : 0;
@@ -240,17 +244,17 @@ public final class BackfillJob {
                 + "|since=" + (plan.since() == null ? "" : plan.since()) + "|until=" + (plan.until() == null ? "" : plan.until());
     }
 
-    /** The running totals a checkpoint holds (over every restart of this backfill). */
+    /** The running totals a checkpoint holds (over every restart of this backfill, and every look of a follow). */
     private static final class Progress {
         final Checkpoint resumeFrom;
         final String fingerprint;
         final Long snapshotMicros;
-        final long producedBefore;
-        final Map<String, Long> perTableBefore;
+        /** Totals of the writes done before the current one. */
+        long producedBefore;
+        Map<String, Long> perTableBefore;
         Long followFrom;
         long lastWatermark = PlannedRecord.NO_TIME;
         Map<TheLookTable, Long> lastPerTable = Map.of();
-        volatile long eventTime = PlannedRecord.NO_TIME;
 
         Progress(Checkpoint from, TableSource source) {
             this.resumeFrom = from;
@@ -264,6 +268,7 @@ public final class BackfillJob {
             }
         }
 
+        /** Where the current write is: {@code records} and {@code perTable} of it acknowledged, up to {@code watermark}. */
         Checkpoint acknowledged(long watermark, long records, Map<TheLookTable, Long> perTable, boolean complete) {
             lastWatermark = watermark;
             lastPerTable = perTable;
@@ -273,39 +278,22 @@ public final class BackfillJob {
                     Instant.now().toString());
         }
 
+        /** The snapshot's write is done ({@code records} in all): complete, and its totals the base of what follows. */
+        Checkpoint completed(long records) {
+            return rebase(acknowledged(lastWatermark, records, lastPerTable, true));
+        }
+
+        /** A look of a follow is done. */
         Checkpoint followed(long newFollowFrom, long records, Map<TheLookTable, Long> perTable) {
             followFrom = newFollowFrom;
-            return acknowledged(lastWatermark, records, perTable, true);
+            return rebase(acknowledged(lastWatermark, records, perTable, true));
         }
-    }
 
-    /** The plan as the writer reads it, telling the metrics and the progress line where event time is. */
-    private record Observed(ReplayPlan plan, Progress progress, BackfillMetrics metrics, JobListener listener)
-            implements Iterable<PlannedRecord> {
-        @Override
-        public java.util.Iterator<PlannedRecord> iterator() {
-            var it = plan.iterator();
-            return new java.util.Iterator<>() {
-                long n;
-
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public PlannedRecord next() {
-                    PlannedRecord r = it.next();
-                    metrics.produced(r);
-                    if (r.time() != PlannedRecord.NO_TIME) {
-                        progress.eventTime = r.time();
-                    }
-                    if (++n % 10_000 == 0 && progress.eventTime != PlannedRecord.NO_TIME) {
-                        listener.status("event time " + EventWindow.instant(progress.eventTime).toString().substring(0, 19));
-                    }
-                    return r;
-                }
-            };
+        private Checkpoint rebase(Checkpoint done) {
+            producedBefore = done.produced();
+            perTableBefore = done.perTable();
+            lastPerTable = Map.of();
+            return done;
         }
     }
 }

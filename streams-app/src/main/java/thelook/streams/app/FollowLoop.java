@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecordBase;
 import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.EventWindow;
-import thelook.backfill.plan.PlannedRecord;
 import thelook.backfill.plan.ReplayPlan;
 import thelook.backfill.source.RowErrors;
 import thelook.backfill.source.TableSource;
@@ -132,31 +130,11 @@ final class FollowLoop {
                      new ReplayPlan.Options(options.onError(), plan.window(), onceEach(BackfillJob.deadLetters(options, writer, metrics)),
                              fresh),
                      null)) {
-            long[] perTable = new long[TheLookTable.values().length];
-            long produced = writer.write(() -> {
-                var it = replay.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public PlannedRecord next() {
-                        var r = it.next();
-                        perTable[r.table().ordinal()]++;
-                        metrics.produced(r);
-                        return r;
-                    }
-                };
-            }, options.topics().prefix(), null, plan.pace(), null, Duration.ZERO);
-            followFrom = newest.get();
             Map<TheLookTable, Long> counts = new EnumMap<>(TheLookTable.class);
-            for (TheLookTable t : TheLookTable.values()) {
-                if (perTable[t.ordinal()] > 0) {
-                    counts.put(t, perTable[t.ordinal()]);
-                }
-            }
+            // no checkpoint while a look is written: the writer reports its counts once, at the end
+            long produced = writer.write(metrics.counting(replay), options.topics().prefix(), null, plan.pace(),
+                    (watermark, records, perTable) -> counts.putAll(perTable), Duration.ofDays(365));
+            followFrom = newest.get();
             saver.save(followFrom, produced, counts);
             if (produced > 0) {
                 listener.info(String.format("followed: %,d new rows, %,d records, created up to %s", replay.rowsPerTable().values()
