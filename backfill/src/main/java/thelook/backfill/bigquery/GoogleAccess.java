@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How both BigQuery paths (this source and the sink) reach Google: credentials and endpoints. An endpoint
+ * How both BigQuery paths (this source and the sink), and Pub/Sub, reach Google: credentials and endpoints. An endpoint
  * {@code http://host:port} is plaintext without credentials (the tests' fakes); anything else uses TLS and
  * Application Default Credentials or a key file. Credentials are never printed.
  */
@@ -38,18 +38,24 @@ public final class GoogleAccess {
         for (String e : endpoints) {
             allPlaintext &= plaintext(e);
         }
-        if (allPlaintext) {
-            return null;
-        }
+        return allPlaintext ? null : credentials("BigQuery", SCOPE, keyFile, keyFlag);
+    }
+
+    /**
+     * Google credentials for {@code service} with {@code scope}: the key file, else Application Default Credentials.
+     *
+     * @throws IllegalStateException saying what to set up
+     */
+    public static Credentials credentials(String service, String scope, Path keyFile, String keyFlag) {
         try {
             if (keyFile != null) {
                 try (InputStream in = Files.newInputStream(keyFile)) {
-                    return GoogleCredentials.fromStream(in).createScoped(SCOPE);
+                    return GoogleCredentials.fromStream(in).createScoped(scope);
                 }
             }
-            return GoogleCredentials.getApplicationDefault().createScoped(SCOPE);
+            return GoogleCredentials.getApplicationDefault().createScoped(scope);
         } catch (IOException e) {
-            throw new IllegalStateException("no BigQuery credentials: " + (keyFile != null
+            throw new IllegalStateException("no " + service + " credentials: " + (keyFile != null
                     ? "cannot read the key file " + keyFile + " (" + e.getClass().getSimpleName() + ")"
                     : "Application Default Credentials are not set up (run `gcloud auth application-default login`,"
                     + " or set GOOGLE_APPLICATION_CREDENTIALS, or pass " + keyFlag + " FILE)"), e);

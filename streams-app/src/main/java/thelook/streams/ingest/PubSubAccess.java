@@ -6,13 +6,10 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
-import com.google.auth.oauth2.GoogleCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import thelook.backfill.bigquery.GoogleAccess;
 
 /**
  * How {@code ingest} and {@code publish} reach Pub/Sub: the emulator ({@code --emulator host:port}: plaintext,
@@ -40,20 +37,10 @@ public final class PubSubAccess implements AutoCloseable {
                     NoCredentialsProvider.create());
         }
         try {
-            GoogleCredentials c;
-            if (keyFile != null) {
-                try (InputStream in = Files.newInputStream(keyFile)) {
-                    c = GoogleCredentials.fromStream(in);
-                }
-            } else {
-                c = GoogleCredentials.getApplicationDefault();
-            }
-            return new PubSubAccess(null, null, FixedCredentialsProvider.create(c.createScoped("https://www.googleapis.com/auth/pubsub")));
-        } catch (IOException e) {
-            throw new IllegalStateException("no Pub/Sub credentials: " + (keyFile != null
-                    ? "cannot read the key file " + keyFile + " (" + e.getClass().getSimpleName() + ")"
-                    : "Application Default Credentials are not set up (run `gcloud auth application-default login`, or set"
-                    + " GOOGLE_APPLICATION_CREDENTIALS, or pass --credentials FILE; --emulator HOST:PORT for the emulator)"), e);
+            return new PubSubAccess(null, null, FixedCredentialsProvider.create(
+                    GoogleAccess.credentials("Pub/Sub", "https://www.googleapis.com/auth/pubsub", keyFile, "--credentials")));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (--emulator HOST:PORT for the emulator)", e.getCause());
         }
     }
 
