@@ -234,6 +234,11 @@ public final class MartsService implements AutoCloseable {
         return registry;
     }
 
+    /** The meters scraped at /metrics (others, such as a live feed's, may register theirs). */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
     public KafkaClients clients() {
         return clients;
     }

@@ -10,7 +10,7 @@ import thelook.schemas.AvroTrust;
 /** {@code java -jar thelook-streams.jar <command>}: the entry point of the service's jobs. */
 @Command(name = "thelook-streams", mixinStandardHelpOptions = true, version = "thelook-streams 0.1.0",
         description = "theLook analytics marts kept fresh by Kafka Streams. The marts, their columns and rules: docs/marts.md.",
-        subcommands = {RunCommand.class, BackfillCommand.class, IngestCommand.class, PublishCommand.class, SinkCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, IngestCommand.class, PublishCommand.class, SinkCommand.class,
             ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On an error, print its stack trace too.")

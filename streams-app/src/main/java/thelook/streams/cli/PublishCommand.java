@@ -1,6 +1,5 @@
 package thelook.streams.cli;
 
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +7,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import thelook.backfill.generate.LiveActivity;
 import thelook.backfill.pace.Pacer;
+import thelook.streams.ingest.LiveLoad;
 import thelook.streams.ingest.PubSubAccess;
 import thelook.streams.ingest.RowPublisher;
 
@@ -37,7 +37,7 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     PubSubCliOptions pubsub = new PubSubCliOptions();
 
-    private volatile boolean stopped;
+    private volatile LiveLoad load;
 
     @Override
     public Integer call() throws Exception {
@@ -49,30 +49,11 @@ final class PublishCommand implements Callable<Integer> {
         Thread main = Thread.currentThread();
         Signal.handle(new Signal("TERM"), s -> stop(main));
         Signal.handle(new Signal("INT"), s -> stop(main));
-        long rows = 0;
-        long lastLine = System.nanoTime();
         try (PubSubAccess access = pubsub.access();
              RowPublisher publisher = new RowPublisher(topic, access)) {
             System.out.println("publishing to " + topic + " " + pacer.describe() + (pubsub.emulator != null ? " (emulator " + pubsub.emulator + ")" : ""));
-            outer:
-            while (!stopped) {
-                for (LiveActivity.LiveRow row : activity.next(Instant.now())) {
-                    if (stopped || count != null && rows >= count) {
-                        break outer;
-                    }
-                    try {
-                        pacer.await(0);
-                    } catch (InterruptedException e) {
-                        break outer;
-                    }
-                    publisher.publish(row.table(), row.key(), row.columns(), false);
-                    rows++;
-                }
-                if (System.nanoTime() - lastLine > 10e9) {
-                    lastLine = System.nanoTime();
-                    System.out.printf("  %,d rows published, %,d failed%n", publisher.published(), publisher.failed());
-                }
-            }
+            load = new LiveLoad(activity, pacer, row -> publisher.publish(row.table(), row.key(), row.columns(), false));
+            load.run(count, () -> System.out.printf("  %,d rows published, %,d failed%n", publisher.published(), publisher.failed()));
             System.out.println("sending what is batched");
             publisher.close();
             System.out.printf("published %,d rows, %,d failed%s%n", publisher.published(), publisher.failed(),
@@ -82,7 +63,9 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private void stop(Thread main) {
-        stopped = true;
+        if (load != null) {
+            load.stop();
+        }
         main.interrupt();
     }
 }

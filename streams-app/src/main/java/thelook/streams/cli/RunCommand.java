@@ -22,7 +22,7 @@ import thelook.streams.topology.StoreKind;
                 + " update the marts' stores and topics, and keep running until SIGTERM or Ctrl-C.",
             "A restart with the same --application-id and --state-dir resumes from the committed offsets and local state."
                 + " The marts are defined in docs/marts.md."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
@@ -30,9 +30,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Kafka Streams application id: consumer group, internal topic names (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", defaultValue = "state",
+    @Option(names = "--state-dir",
             description = "Local state (Kafka Streams stores; with the embedded broker also its data and schemas). Keep it"
-                    + " across restarts (default: ./${DEFAULT-VALUE}).")
+                    + " across restarts (default: ./state for run, ./demo-state for demo).")
     Path stateDir;
 
     @Option(names = "--state-store", defaultValue = "rocksdb",
@@ -131,11 +131,19 @@ final class RunCommand implements Callable<Integer> {
         if (named.any() && noSink) {
             throw new IllegalArgumentException("--no-sink and a sink (--duckdb, --bigquery) contradict each other: choose one");
         }
-        return !named.any() && !noSink && kafka.bootstrapServers == null ? named.withDuckdb(stateDir.resolve("marts.duckdb")) : named;
+        return !named.any() && !noSink && kafka.bootstrapServers == null ? named.withDuckdb(stateDir().resolve("marts.duckdb")) : named;
     }
 
-    @Override
-    public Integer call() throws Exception {
+    Path stateDir() {
+        return stateDir != null ? stateDir : Path.of("state");
+    }
+
+    /** What to backfill when neither --source nor --input is given. */
+    SourceSpec defaultSource() {
+        return null;
+    }
+
+    MartsService.Options serviceOptions() {
         StoreKind stores = switch (stateStore.toLowerCase(Locale.ROOT)) {
             case "memory" -> StoreKind.MEMORY;
             case "rocksdb" -> StoreKind.ROCKSDB;
@@ -144,26 +152,43 @@ final class RunCommand implements Callable<Integer> {
         if (threads < 1 || standbyReplicas < 0 || (partitions != null && partitions < 1)) {
             throw new IllegalArgumentException("--threads and --partitions must be at least 1, --standby-replicas at least 0");
         }
-        SourceSpec spec = source.spec();
+        SourceSpec spec = source.spec() != null ? source.spec() : defaultSource();
         String errors = onError != null ? onError : spec != null && spec.kind() == SourceSpec.Kind.BIGQUERY ? "skip" : "fail";
-        var options = new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir,
+        return new MartsService.Options(kafka.clients(), kafka.registry(), kafka.topicNames(), applicationId, stateDir(),
                 stores, threads, standbyReplicas, partitions, commitIntervalMs, embeddedKafkaPort, embeddedRegistryPort, null,
                 Cli.onError(errors), Duration.ofSeconds(startTimeoutSeconds), api(), sinks(), spec);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MartsService.Options options = serviceOptions();
         try (ConsoleListener listener = new ConsoleListener(System.out)) {
             MartsService service = MartsService.start(options, listener);
-            try {
-                // SIGTERM and Ctrl-C end the serving loop; the main thread then closes everything and exits 0.
-                // (A shutdown hook could not: the JVM would exit with the signal's status, 143 or 130.)
-                Signal.handle(new Signal("TERM"), s -> service.stop());
-                Signal.handle(new Signal("INT"), s -> service.stop());
-                listener.phase("Running (SIGTERM or Ctrl-C stops)", -1);
-                service.runUntilStopped(Duration.ofSeconds(1));
-                listener.info("stopping: writing what the sinks read, closing Kafka Streams (state flushed, offsets committed)");
-            } finally {
-                service.close();
-            }
+            serveUntilSignal(listener, service::stop, service::runUntilStopped, service);
         }
         System.out.println("stopped cleanly");
         return 0;
+    }
+
+    /** The serving loop of {@code run} and {@code demo}. */
+    interface Serving {
+        void runUntilStopped(Duration checkEvery) throws InterruptedException;
+    }
+
+    /**
+     * Serves until SIGTERM or Ctrl-C, then closes {@code service}. The signals end the serving loop and the main
+     * thread closes everything and exits 0 (a shutdown hook could not: the JVM would exit with the signal's status,
+     * 143 or 130).
+     */
+    static void serveUntilSignal(ConsoleListener listener, Runnable stop, Serving serving, AutoCloseable service) throws Exception {
+        try {
+            Signal.handle(new Signal("TERM"), s -> stop.run());
+            Signal.handle(new Signal("INT"), s -> stop.run());
+            listener.phase("Running (SIGTERM or Ctrl-C stops)", -1);
+            serving.runUntilStopped(Duration.ofSeconds(1));
+            listener.info("stopping: writing what the sinks read, closing Kafka Streams (state flushed, offsets committed)");
+        } finally {
+            service.close();
+        }
     }
 }

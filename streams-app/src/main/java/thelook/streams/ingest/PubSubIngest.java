@@ -8,18 +8,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import thelook.schemas.TheLookTable;
@@ -55,10 +48,8 @@ public final class PubSubIngest implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RowProducer producer;
     private final RowMessages messages = new RowMessages();
-    private final Serializer<Long> keys;
-    private final Map<TheLookTable, Serializer<SpecificRecord>> values = new EnumMap<>(TheLookTable.class);
     private final TopicNames topics;
     private final Counter received;
     private final Map<TheLookTable, Counter> produced = new EnumMap<>(TheLookTable.class);
@@ -67,22 +58,12 @@ public final class PubSubIngest implements AutoCloseable {
     private final Timer ackLatency;
     private final Subscriber subscriber;
 
-    @SuppressWarnings("unchecked")
     private PubSubIngest(Settings settings, PubSubAccess access, Map<String, Object> kafkaConfig, TopicSerdes serdes, TopicNames topics,
                          MeterRegistry meters) {
         this.settings = settings;
         this.topics = topics;
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5); // a live feed: latency before batch size
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "thelook-ingest");
-        config.putAll(kafkaConfig);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        keys = serdes.longKey().serializer();
+        this.producer = new RowProducer(kafkaConfig, serdes, topics, "thelook-ingest");
         for (TheLookTable t : TheLookTable.values()) {
-            values.put(t, (Serializer<SpecificRecord>) serdes.value(t.recordClass()).serializer());
             produced.put(t, Counter.builder("thelook.ingest.produced").description("Rows produced to Kafka (and acked)")
                     .tag("table", t.tableName()).register(meters));
         }
@@ -111,7 +92,7 @@ public final class PubSubIngest implements AutoCloseable {
         try {
             ingest.subscriber.startAsync().awaitRunning(60, TimeUnit.SECONDS);
         } catch (IllegalStateException | TimeoutException e) {
-            ingest.producer.close(Duration.ZERO);
+            ingest.producer.abort();
             Throwable cause = ingest.subscriber.failureCause() != null ? ingest.subscriber.failureCause() : e;
             throw new IllegalStateException("cannot pull from " + settings.subscription() + ": " + cause.getMessage(), cause);
         }
@@ -129,11 +110,9 @@ public final class PubSubIngest implements AutoCloseable {
             return;
         }
         String topic = row.table().topic(topics.prefix());
-        byte[] key;
-        byte[] value;
+        ProducerRecord<byte[], byte[]> record;
         try {
-            key = keys.serialize(topic, row.key());
-            value = row.value() == null ? null : values.get(row.table()).serialize(topic, row.value());
+            record = producer.record(row);
         } catch (RuntimeException e) { // the registry is away: Pub/Sub redelivers later
             LOG.warn("cannot serialize message {} for {} ({}); nacked, Pub/Sub delivers it again", message.getMessageId(), topic,
                     e.getMessage());
@@ -141,7 +120,7 @@ public final class PubSubIngest implements AutoCloseable {
             reply.nack();
             return;
         }
-        producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+        producer.send(record, (metadata, e) -> {
             if (e == null) {
                 produced.get(row.table()).increment();
                 reply.ack();
@@ -191,7 +170,6 @@ public final class PubSubIngest implements AutoCloseable {
         } catch (TimeoutException | IllegalStateException e) {
             LOG.warn("the Pub/Sub subscriber did not stop cleanly: {}", e.getMessage());
         }
-        producer.flush();
-        producer.close(Duration.ofSeconds(30));
+        producer.close();
     }
 }

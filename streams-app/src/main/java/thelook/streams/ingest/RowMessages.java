@@ -52,6 +52,17 @@ public final class RowMessages {
         }
     }
 
+    /** A row given as columns (what {@link RowPublisher} would publish), through the very checks a message goes through. */
+    public Row of(TheLookTable table, Map<String, ?> row) throws BadMessageException {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(row);
+        } catch (JsonProcessingException e) {
+            throw new BadMessageException(table.tableName() + ": the row cannot be written as JSON: " + e.getOriginalMessage());
+        }
+        return parse(body, Map.of(TABLE_ATTRIBUTE, table.tableName()));
+    }
+
     public Row parse(byte[] body, Map<String, String> attributes) throws BadMessageException {
         String tableName = attributes.get(TABLE_ATTRIBUTE);
         TheLookTable table;

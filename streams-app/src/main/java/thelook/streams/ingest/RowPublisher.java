@@ -26,6 +26,8 @@ import thelook.schemas.TheLookTable;
  */
 public final class RowPublisher implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowPublisher.class);
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final Publisher publisher;
     private final AtomicLong published = new AtomicLong();
@@ -101,17 +103,35 @@ public final class RowPublisher implements AutoCloseable {
         return lastFailure.get();
     }
 
-    /** Sends what is batched and waits for it. */
+    /**
+     * Sends what is batched and waits for it, at most {@link #CLOSE_WAIT}: when Pub/Sub went away first (Ctrl-C in a
+     * terminal reaches the emulator too) the client would retry for minutes; what is still unsent is then counted
+     * as failed and said.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
+        Thread shutdown = new Thread(() -> {
+            try {
+                publisher.shutdown();
+                publisher.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "thelook-publisher-shutdown");
+        shutdown.setDaemon(true);
+        shutdown.start();
         try {
-            publisher.shutdown();
-            publisher.awaitTermination(60, TimeUnit.SECONDS);
+            shutdown.join(CLOSE_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (shutdown.isAlive()) {
+            lastFailure.compareAndSet(null, new IllegalStateException("Pub/Sub did not take the last messages within "
+                    + CLOSE_WAIT.toSeconds() + " s"));
+            LOG.warn("Pub/Sub did not take the last batched messages within {} s; they were not published", CLOSE_WAIT.toSeconds());
         }
     }
 }

@@ -42,7 +42,7 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 1024;
     /** The routes of this API, for 405 answers and the OpenAPI check. */
     static final List<String> API_ROUTES = List.of("/api/customers", "/api/customers/{userId}", "/api/customers/{userId}/cross-sell",
-            "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/instances",
+            "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/summary", "/api/instances",
             "/health/live", "/health/ready", "/metrics", "/openapi.json");
 
     /**
@@ -63,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
     private final MartQueries queries;
     private final Forwarder forwarder;
     private final Listings listings;
+    private final Summary summary;
     private static final long ROW_COUNT_EVERY_NANOS = 30_000_000_000L;
     private final java.util.Map<String, RowCount> rowCounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final PrometheusMeterRegistry metrics;
@@ -78,6 +79,7 @@ public final class ApiServer implements AutoCloseable {
         this.sinks = sinks;
         this.forwarder = new Forwarder(settings.token());
         this.listings = new Listings(queries, forwarder, new Cursors(applicationId, settings.token()));
+        this.summary = new Summary(queries, forwarder);
         this.streamsMetrics = new KafkaStreamsMetrics(queries.streams());
         streamsMetrics.bindTo(metrics);
         for (String store : List.of(StoreNames.CUSTOMER_METRICS, StoreNames.PRODUCT_PERFORMANCE, StoreNames.CROSS_SELL_CANDIDATES)) {
@@ -93,6 +95,8 @@ public final class ApiServer implements AutoCloseable {
             // shares them, shut down.
             config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server)));
             config.requestLogger.http(this::record);
+            // The dashboard (plain HTML, JS and CSS from the jar; it reads this API like any client) at /.
+            config.staticFiles.add("/dashboard", io.javalin.http.staticfiles.Location.CLASSPATH);
             config.routes.before("/api/*", this::requireToken);
             config.routes.before("/internal/*", this::requireToken);
             if (settings.metricsNeedToken()) {
@@ -119,6 +123,19 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/internal/v1/page", ctx -> {
                 requireServing();
                 listings.localPage(ctx);
+            });
+            config.routes.get("/api/summary", ctx -> {
+                requireServing();
+                ctx.header(SERVED_BY, queries.selfName());
+                ObjectNode totals = summary.all(ctx);
+                if (totals.hasNonNull("event_time")) {
+                    ctx.header(EVENT_TIME, totals.get("event_time").asText());
+                }
+                json(ctx, 200, totals);
+            });
+            config.routes.get("/internal/v1/summary", ctx -> {
+                requireServing();
+                json(ctx, 200, summary.local());
             });
             config.routes.get("/api/instances", this::instances);
             config.routes.get("/internal/v1/instance", ctx -> json(ctx, 200, self()));

@@ -1,6 +1,7 @@
 package thelook.streams.regression;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -188,6 +189,33 @@ class ServingTest {
     }
 
     static final String EVENT_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
+
+    @Test
+    void theSummaryFromEveryInstanceAddsUpEveryInstancesPartitionsAsTheOracleDoes() throws Exception {
+        String sql = "SELECT (SELECT count(*) FROM dim_customer_metrics), (SELECT count(*) FROM dim_customer_metrics WHERE total_orders > 0),"
+                + " (SELECT sum(total_orders) FROM dim_customer_metrics), (SELECT sum(total_order_revenue) FROM dim_customer_metrics),"
+                + " (SELECT sum(total_sessions) FROM dim_customer_metrics), (SELECT count(*) FROM dim_product_performance),"
+                + " (SELECT sum(total_product_views) FROM dim_product_performance), (SELECT count(*) FROM fct_cross_sell_candidates),"
+                + " (SELECT sum(estimated_lost_revenue) FROM fct_cross_sell_candidates)";
+        try (BatchOracle oracle = BatchOracle.over(input); Statement st = oracle.connection().createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            for (MartsService s : instances) {
+                JsonNode summary = ok(s, "/api/summary");
+                assertThat(summary.get("complete").asBoolean()).isTrue();
+                assertThat(summary.get("customers").asLong()).isEqualTo(rs.getLong(1));
+                assertThat(summary.get("customers_with_orders").asLong()).isEqualTo(rs.getLong(2));
+                assertThat(summary.get("total_orders").asLong()).isEqualTo(rs.getLong(3));
+                assertThat(summary.get("total_order_revenue").asDouble()).isCloseTo(rs.getDouble(4), within(0.01));
+                assertThat(summary.get("total_sessions").asLong()).isEqualTo(rs.getLong(5));
+                assertThat(summary.get("products").asLong()).isEqualTo(rs.getLong(6));
+                assertThat(summary.get("total_product_views").asLong()).isEqualTo(rs.getLong(7));
+                assertThat(summary.get("cross_sell_candidates").asLong()).isEqualTo(rs.getLong(8));
+                assertThat(summary.get("estimated_lost_revenue").asDouble()).isCloseTo(rs.getDouble(9), within(0.01));
+                assertThat(summary.get("event_time").asText()).matches(EVENT_TIME);
+            }
+        }
+    }
 
     @Test
     void listingsSayHowFreshTheirPartitionsAre() {
