@@ -69,6 +69,9 @@ async function refreshSummary() {
   const { body: s, servedBy } = await api("/api/summary");
   setKpi("kpi-customers", s.customers, count.format(s.customers));
   $("kpi-customers-with-orders").textContent = count.format(s.customers_with_orders);
+  const share = (n) => s.customers ? percent.format(n / s.customers) : "–";
+  $("engagement").textContent = "engagement: " + share(s.engagement_high) + " high · " + share(s.engagement_medium)
+    + " medium · " + share(s.engagement_low) + " low";
   setKpi("kpi-revenue", s.total_order_revenue, money.format(s.total_order_revenue));
   setKpi("kpi-orders", s.total_orders, count.format(s.total_orders));
   setKpi("kpi-views", s.total_product_views, count.format(s.total_product_views));

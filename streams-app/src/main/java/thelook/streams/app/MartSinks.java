@@ -155,7 +155,10 @@ public final class MartSinks implements AutoCloseable {
             }
         }
         if (first != null) {
-            throw first;
+            // a new exception: the stored failure may be the very one a try-with-resources body is throwing, and
+            // Java refuses to add an exception to itself as suppressed (which hid the cause behind an
+            // IllegalArgumentException)
+            throw new IllegalStateException("a sink failed: " + first.getMessage(), first);
         }
     }
 }

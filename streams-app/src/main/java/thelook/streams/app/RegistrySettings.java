@@ -85,6 +85,7 @@ public record RegistrySettings(String url, Map<String, String> config) {
         out.add(new TopicSchemas(topics.customerMetrics(), null, DimCustomerMetrics.class));
         out.add(new TopicSchemas(topics.productPerformance(), null, DimProductPerformance.class));
         out.add(new TopicSchemas(topics.crossSellCandidates(), CrossSellKey.class, FctCrossSellCandidates.class));
+        out.add(new TopicSchemas(topics.customerTierThresholds(), null, thelook.avro.CustomerTierThresholds.class));
         return out;
     }
 }

@@ -45,6 +45,7 @@ public final class ServiceTopics {
         Topics.ensure(admin, Topics.inputTopics(topics.prefix()), partitions, Topics.COMPACTED);
         Topics.ensure(admin, topics.marts(), partitions, MART_CONFIGS);
         Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
+        Topics.ensure(admin, List.of(topics.customerTierThresholds()), 1, MART_CONFIGS); // one key: one partition
         // again, now that all exist: a topic someone else created meanwhile (or that metadata had not shown yet) counts too
         return agreed(partitionCounts(admin, keyed), partitions);
     }

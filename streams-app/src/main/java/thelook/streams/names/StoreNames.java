@@ -19,6 +19,12 @@ public final class StoreNames {
     public static final String USER_PARTITION_EVENT_TIME = "user-partition-event-time";
     public static final String PRODUCT_PARTITION_EVENT_TIME = "product-partition-event-time";
 
+    // customer tiers (the service only): each customer's RFM buckets, the customers per bucket (one partition), and
+    // the thresholds computed from them (a global store, on every instance)
+    public static final String CUSTOMER_TIER_BUCKETS = "customer-tier-buckets";
+    public static final String CUSTOMER_TIER_COUNTS = "customer-tier-counts";
+    public static final String CUSTOMER_TIER_THRESHOLDS = "customer-tier-thresholds";
+
     // staging: previous version of each input row, for retraction
     public static final String STAGED_EVENTS = "staged-events";
     public static final String STAGED_ITEMS = "staged-items";

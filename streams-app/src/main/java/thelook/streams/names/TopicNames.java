@@ -18,6 +18,11 @@ public record TopicNames(String prefix) {
         return prefix + "mart.fct_cross_sell_candidates";
     }
 
+    /** The RFM thresholds of the customer tiers (one partition, compacted; the service only). */
+    public String customerTierThresholds() {
+        return prefix + "mart.customer_tier_thresholds";
+    }
+
     public String deadLetters() {
         return prefix + "dlq";
     }

@@ -42,7 +42,7 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 1024;
     /** The routes of this API, for 405 answers and the OpenAPI check. */
     static final List<String> API_ROUTES = List.of("/api/customers", "/api/customers/{userId}", "/api/customers/{userId}/cross-sell",
-            "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/summary", "/api/instances",
+            "/api/products", "/api/products/{productId}", "/api/cross-sell", "/api/cross-sell/{userId}/{productId}", "/api/summary", "/api/customer-tiers", "/api/instances",
             "/health/live", "/health/ready", "/metrics", "/openapi.json");
 
     /**
@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private final Forwarder forwarder;
     private final Listings listings;
     private final Summary summary;
+    private final TierFields tiers;
     private static final long ROW_COUNT_EVERY_NANOS = 30_000_000_000L;
     private final java.util.Map<String, RowCount> rowCounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final PrometheusMeterRegistry metrics;
@@ -78,7 +79,8 @@ public final class ApiServer implements AutoCloseable {
         this.metrics = metrics;
         this.sinks = sinks;
         this.forwarder = new Forwarder(settings.token());
-        this.listings = new Listings(queries, forwarder, new Cursors(applicationId, settings.token()));
+        this.tiers = new TierFields(queries);
+        this.listings = new Listings(queries, forwarder, new Cursors(applicationId, settings.token()), tiers);
         this.summary = new Summary(queries, forwarder);
         this.streamsMetrics = new KafkaStreamsMetrics(queries.streams());
         streamsMetrics.bindTo(metrics);
@@ -136,6 +138,15 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/internal/v1/summary", ctx -> {
                 requireServing();
                 json(ctx, 200, summary.local());
+            });
+            config.routes.get("/api/customer-tiers", ctx -> {
+                requireServing();
+                ctx.header(SERVED_BY, queries.selfName());
+                var thresholds = tiers.thresholds();
+                if (thresholds == null) {
+                    throw ApiError.notFound("no customer tier thresholds yet: no customer has an order");
+                }
+                json(ctx, 200, RowJson.of(thresholds));
             });
             config.routes.get("/api/instances", this::instances);
             config.routes.get("/internal/v1/instance", ctx -> json(ctx, 200, self()));
@@ -269,7 +280,7 @@ public final class ApiServer implements AutoCloseable {
         if (row == null) {
             throw ApiError.notFound("no " + what);
         }
-        json(ctx, 200, RowJson.of(row));
+        json(ctx, 200, tiers.json(row));
     }
 
     private static void relay(Context ctx, Forwarder.Answer answer) {

@@ -27,7 +27,9 @@ import thelook.streams.state.KeyBytes;
  * included), each reads at most {@code limit + 1} entries per partition from the mart's ordered index
  * after the cursor's position, and the instance asked merges them and keeps {@code limit}. A page costs
  * O(partitions x (log n + limit)) store reads, whatever the sort. Ties in the sort value are broken by
- * the row key, in the direction of the sort.
+ * the row key, in the direction of the sort. The customer listing's {@code tier} filter skips rows of other
+ * engagement tiers while scanning, so such a page reads about (limit + 1) / share-of-the-tier entries per
+ * partition.
  */
 final class Listings {
     static final int DEFAULT_LIMIT = 100;
@@ -48,9 +50,10 @@ final class Listings {
             CROSS_SELL.name(), CROSS_SELL, USER_CROSS_SELL.name(), USER_CROSS_SELL);
 
     /** One page's question, as parsed from the caller's parameters. */
-    record Request(Listing listing, MartIndex.Sort sort, boolean descending, int limit, byte[] after, Long user) {
+    record Request(Listing listing, MartIndex.Sort sort, boolean descending, int limit, byte[] after, Long user, String tier) {
         String scope() {
-            return listing.name() + "/" + sort.name() + "/" + (descending ? "desc" : "asc") + (user == null ? "" : "/" + user);
+            return listing.name() + "/" + sort.name() + "/" + (descending ? "desc" : "asc") + (user == null ? "" : "/" + user)
+                    + (tier == null ? "" : "/tier=" + tier);
         }
     }
 
@@ -59,11 +62,13 @@ final class Listings {
     private final MartQueries queries;
     private final Forwarder forwarder;
     private final Cursors cursors;
+    private final TierFields rows;
 
-    Listings(MartQueries queries, Forwarder forwarder, Cursors cursors) {
+    Listings(MartQueries queries, Forwarder forwarder, Cursors cursors, TierFields rows) {
         this.queries = queries;
         this.forwarder = forwarder;
         this.cursors = cursors;
+        this.rows = rows;
     }
 
     /** A share of a page, and the event time all its partitions have reached (null: unknown for one of them). */
@@ -98,7 +103,19 @@ final class Listings {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiError.badRequest("limit must be an integer from 1 to " + MAX_LIMIT + ", not '" + shorten(limitText) + "'");
         }
-        Request request = new Request(listing, sort, descending, limit, null, user);
+        String tier = ctx.queryParam("tier");
+        if (tier != null && !tier.isEmpty()) {
+            if (listing != CUSTOMERS) {
+                throw ApiError.badRequest("tier filters the customer listing only");
+            }
+            if (!thelook.streams.tiers.CustomerTiers.ENGAGEMENT_TIERS.contains(tier)) {
+                throw ApiError.badRequest("tier must be one of " + thelook.streams.tiers.CustomerTiers.ENGAGEMENT_TIERS + ", not '"
+                        + shorten(tier) + "'");
+            }
+        } else {
+            tier = null;
+        }
+        Request request = new Request(listing, sort, descending, limit, null, user, tier);
         String cursor = ctx.queryParam("cursor");
         if (cursor == null || cursor.isEmpty()) {
             return request;
@@ -107,7 +124,7 @@ final class Listings {
         if (after.length != sort.entryBytes()) {
             throw ApiError.badRequest("cursor is not one of ours");
         }
-        return new Request(listing, sort, descending, limit, after, user);
+        return new Request(listing, sort, descending, limit, after, user, tier);
     }
 
     /** The page, from every partition's active owner. */
@@ -173,8 +190,12 @@ final class Listings {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiError.badRequest("limit out of range");
         }
+        String tier = ctx.queryParam("tier");
+        if (tier != null && !thelook.streams.tiers.CustomerTiers.ENGAGEMENT_TIERS.contains(tier)) {
+            throw ApiError.badRequest("unknown tier");
+        }
         Request r = new Request(listing, sort, "desc".equals(ctx.queryParam("order")), limit,
-                after == null ? null : Base64.getUrlDecoder().decode(after), user == null ? null : Long.parseLong(user));
+                after == null ? null : Base64.getUrlDecoder().decode(after), user == null ? null : Long.parseLong(user), tier);
         ArrayNode out = RowJson.JSON.createArrayNode();
         Share share = local(r, partitions);
         for (Entry e : share.entries()) {
@@ -199,6 +220,9 @@ final class Listings {
         }
         if (r.user() != null) {
             path.append("&user=").append(r.user());
+        }
+        if (r.tier() != null) {
+            path.append("&tier=").append(r.tier());
         }
         Forwarder.Answer answer = forwarder.getPath(MartQueries.url(host), path.toString(), ctx);
         if (answer == null || answer.status() != 200) {
@@ -229,7 +253,7 @@ final class Listings {
             eventTime = eventTime == null || reached == null ? null : Math.min(eventTime, reached);
             try {
                 ReadOnlyKeyValueStore<Bytes, byte[]> store = queries.activeStore(index.indexStore(), partition);
-                ReadOnlyKeyValueStore<Object, SpecificRecord> rows = queries.activeStore(r.listing().store(), partition);
+                ReadOnlyKeyValueStore<Object, SpecificRecord> martRows = queries.activeStore(r.listing().store(), partition);
                 int taken = 0;
                 try (KeyValueIterator<Bytes, byte[]> it = r.descending() ? store.reverseRange(from, to) : store.range(from, to)) {
                     while (it.hasNext() && taken <= r.limit()) {
@@ -237,11 +261,16 @@ final class Listings {
                         if (r.after() != null && Arrays.equals(entry, r.after())) {
                             continue;
                         }
-                        SpecificRecord row = rows.get(rowKey(r.listing(), index.rowKeyOf(r.sort(), entry)));
-                        if (row != null) { // written after the index entry's row was read: skipped, as a later page would
-                            out.add(new Entry(entry, RowJson.of(row)));
-                            taken++;
+                        SpecificRecord row = martRows.get(rowKey(r.listing(), index.rowKeyOf(r.sort(), entry)));
+                        if (row == null) { // written after the index entry's row was read: skipped, as a later page would
+                            continue;
                         }
+                        if (r.tier() != null && !r.tier().equals(thelook.streams.tiers.CustomerTiers.engagementTier(
+                                (thelook.avro.DimCustomerMetrics) row))) {
+                            continue; // filtered: the scan goes on until limit + 1 rows match
+                        }
+                        out.add(new Entry(entry, rows.json(row)));
+                        taken++;
                     }
                 }
             } catch (InvalidStateStoreException moving) {

@@ -22,23 +22,29 @@ final class RowJson {
     static ObjectNode of(SpecificRecord row) {
         ObjectNode out = JSON.createObjectNode();
         for (Schema.Field f : row.getSchema().getFields()) {
-            Object v = row.get(f.pos());
-            String name = f.name();
-            if (v == null) {
-                out.putNull(name);
-            } else if (v instanceof Instant t) {
-                out.put(name, timestamp(t));
-            } else if (v instanceof Long l) {
-                out.put(name, l);
-            } else if (v instanceof Integer i) {
-                out.put(name, i);
-            } else if (v instanceof Double d) {
-                out.put(name, d);
-            } else {
-                out.put(name, v.toString());
-            }
+            out.set(f.name(), value(row.get(f.pos())));
         }
         return out;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode value(Object v) {
+        var nodes = JSON.getNodeFactory();
+        if (v == null) {
+            return nodes.nullNode();
+        } else if (v instanceof Instant t) {
+            return nodes.textNode(timestamp(t));
+        } else if (v instanceof Long l) {
+            return nodes.numberNode(l);
+        } else if (v instanceof Integer i) {
+            return nodes.numberNode(i);
+        } else if (v instanceof Double d) {
+            return nodes.numberNode(d);
+        } else if (v instanceof java.util.List<?> list) {
+            var array = nodes.arrayNode();
+            list.forEach(e -> array.add(value(e)));
+            return array;
+        }
+        return nodes.textNode(v.toString());
     }
 
     static String timestamp(Instant t) {

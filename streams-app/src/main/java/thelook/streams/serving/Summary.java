@@ -28,7 +28,7 @@ final class Summary {
     /** The summed fields, in the order they are listed. */
     static final List<String> FIELDS = List.of("customers", "customers_with_orders", "total_orders", "total_order_revenue",
             "total_events", "total_sessions", "products", "total_product_views", "total_product_purchases", "total_product_revenue",
-            "cross_sell_candidates", "estimated_lost_revenue");
+            "cross_sell_candidates", "estimated_lost_revenue", "engagement_high", "engagement_medium", "engagement_low");
 
     private final MartQueries queries;
     private final Forwarder forwarder;
@@ -99,6 +99,7 @@ final class Summary {
         }
         ObjectNode share = RowJson.JSON.createObjectNode();
         ObjectNode partitions = share.putObject("partitions");
+        long high = 0, medium = 0, low = 0;
         long customers = 0, withOrders = 0, orders = 0, events = 0, sessions = 0, products = 0, views = 0, purchases = 0, candidates = 0;
         double revenue = 0, productRevenue = 0, lostRevenue = 0;
         Long eventTime = null;
@@ -119,6 +120,11 @@ final class Summary {
                                 revenue += c.getTotalOrderRevenue();
                                 events += c.getTotalEvents();
                                 sessions += c.getTotalSessions();
+                                switch (thelook.streams.tiers.CustomerTiers.engagementTier(c)) {
+                                    case "high" -> high++;
+                                    case "medium" -> medium++;
+                                    default -> low++;
+                                }
                             } else if (row instanceof DimProductPerformance pp) {
                                 products++;
                                 views += pp.getTotalProductViews();
@@ -144,7 +150,8 @@ final class Summary {
                 .put("total_order_revenue", revenue).put("total_events", events).put("total_sessions", sessions)
                 .put("products", products).put("total_product_views", views).put("total_product_purchases", purchases)
                 .put("total_product_revenue", productRevenue).put("cross_sell_candidates", candidates)
-                .put("estimated_lost_revenue", lostRevenue);
+                .put("estimated_lost_revenue", lostRevenue).put("engagement_high", high).put("engagement_medium", medium)
+                .put("engagement_low", low);
         if (eventTime != null) {
             share.put("event_time_micros", eventTime);
         }

@@ -11,7 +11,7 @@ import thelook.streams.names.TopicNames;
 
 /**
  * The three warehouse tables a sink keeps: named like the dbt marts, with the marts' Avro fields as
- * columns in the same order, and the mart's key as primary key.
+ * columns in the same order (then, for customers, the engagement tier), and the mart's key as primary key.
  */
 public enum MartTable {
     DIM_CUSTOMER_METRICS("dim_customer_metrics", DimCustomerMetrics.getClassSchema(), List.of("user_id"), TopicNames::customerMetrics),
@@ -35,8 +35,25 @@ public enum MartTable {
         }
     }
 
-    /** One column: its dbt name, type, whether it may be NULL, and its position in the Avro record. */
-    public record Column(String name, Type type, boolean nullable, int position) {}
+    /**
+     * One column: its dbt name, type, whether it may be NULL, and its position in the Avro record, or, for a column
+     * after the dbt ones (-1), how it is derived from the row.
+     */
+    public record Column(String name, Type type, boolean nullable, int position, Function<SpecificRecord, Object> derived) {
+        /** The column's value in {@code row}. */
+        public Object valueOf(SpecificRecord row) {
+            return position >= 0 ? row.get(position) : derived.apply(row);
+        }
+    }
+
+    /**
+     * The customer tier written after the dbt columns (docs/marts.md); the RFM scores only DuckDB writes (DuckDbTarget).
+     * A holder class: an enum's static fields are not set yet when its constants are built.
+     */
+    private static final class Extras {
+        static final List<Column> CUSTOMER = List.of(new Column("engagement_tier", Type.STRING, false, -1,
+                row -> thelook.streams.tiers.CustomerTiers.engagementTier((DimCustomerMetrics) row)));
+    }
 
     private final String tableName;
     private final Schema schema;
@@ -49,7 +66,9 @@ public enum MartTable {
         this.schema = schema;
         this.keyColumns = keyColumns;
         this.topic = topic;
-        this.columns = schema.getFields().stream().map(MartTable::column).toList();
+        List<Column> dbt = schema.getFields().stream().map(MartTable::column).toList();
+        this.columns = tableName.equals("dim_customer_metrics")
+                ? java.util.stream.Stream.concat(dbt.stream(), Extras.CUSTOMER.stream()).toList() : dbt;
     }
 
     private static Column column(Schema.Field f) {
@@ -65,7 +84,7 @@ public enum MartTable {
             case STRING -> Type.STRING;
             default -> throw new IllegalStateException("no warehouse type for " + f.name() + ": " + s);
         };
-        return new Column(f.name(), type, nullable, f.pos());
+        return new Column(f.name(), type, nullable, f.pos(), null);
     }
 
     public String tableName() {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -45,6 +46,9 @@ import thelook.schemas.TopicSerdes;
 import thelook.streams.flow.Output;
 import thelook.streams.index.MartIndex;
 import thelook.streams.marts.MartIndexWriter;
+import thelook.streams.marts.CustomerTierBuckets;
+import thelook.streams.marts.CustomerTierThresholdsMart;
+import thelook.avro.CustomerTierThresholds;
 import thelook.streams.intermediate.OrderAttribution;
 import thelook.streams.intermediate.ProductItemEnrichment;
 import thelook.streams.marts.CrossSellCandidatesMart;
@@ -166,6 +170,7 @@ public final class TheLookTopology {
         customerRows.to(topics.customerMetrics(), Produced.with(key, serdes.value(DimCustomerMetrics.class))
                 .withName("sink-customer-metrics"));
         index(customerRows, MartIndex.CUSTOMERS, MartIndex::keyOf);
+        tierThresholds(customerRows);
 
         // cross-sell: the user side's candidate states meet the product's columns
         Fed crossSell = feed(feeds, users.crossSellStates().merge(userEvents.crossSellStates()).merge(userOrders.crossSellStates())
@@ -193,6 +198,30 @@ public final class TheLookTopology {
         add(index.indexedStore(), Serdes.Bytes(), Serdes.ByteArray(), Access.BY_KEY_CACHED);
         rows.process(() -> new MartIndexWriter<>(index, keyBytes), Named.as("index-" + index.indexStore()),
                 index.indexStore(), index.indexedStore());
+    }
+
+    /**
+     * The customer tiers' RFM thresholds, for the service only: each customer's bucket changes, through one partition
+     * into the bucket counts, the thresholds from them at most once a second into their topic, and that topic as a
+     * global store on every instance (the API scores customers against it).
+     */
+    private void tierThresholds(KStream<Long, DimCustomerMetrics> customerRows) {
+        if (!indexes) {
+            return;
+        }
+        add(StoreNames.CUSTOMER_TIER_BUCKETS, key, Serdes.ByteArray(), Access.BY_KEY_CACHED);
+        add(StoreNames.CUSTOMER_TIER_COUNTS, key, Serdes.Long(), Access.ORDERED_CACHED);
+        Serde<CustomerTierThresholds> thresholds = serdes.value(CustomerTierThresholds.class);
+        customerRows.process(() -> new CustomerTierBuckets(StoreNames.CUSTOMER_TIER_BUCKETS), Named.as("tier-buckets"),
+                        StoreNames.CUSTOMER_TIER_BUCKETS)
+                .repartition(Repartitioned.<Long, Long>as("tier-bucket-changes").withKeySerde(key).withValueSerde(Serdes.Long())
+                        .withNumberOfPartitions(1))
+                .process(() -> new CustomerTierThresholdsMart(StoreNames.CUSTOMER_TIER_COUNTS), Named.as("tier-thresholds"),
+                        StoreNames.CUSTOMER_TIER_COUNTS)
+                .to(topics.customerTierThresholds(), Produced.with(key, thresholds).withName("sink-customer-tier-thresholds"));
+        builder.globalTable(topics.customerTierThresholds(), Consumed.with(key, thresholds).withName("customer-tier-thresholds-source"),
+                Materialized.<Long, CustomerTierThresholds, org.apache.kafka.streams.state.KeyValueStore<Bytes, byte[]>>as(
+                        StoreNames.CUSTOMER_TIER_THRESHOLDS).withKeySerde(key).withValueSerde(thresholds));
     }
 
     /** One source into the helper that owns its partition's stores; {@code outputs}: the kinds it may emit. */

@@ -78,18 +78,18 @@ class DashboardTest {
             });
             // Top products: the API's first page by revenue, in its order
             awaitTrue(Duration.ofSeconds(30), () -> {
-                List<String> shown = browser.findElements(By.cssSelector("#top-products tbody tr")).stream()
-                        .map(tr -> tr.getDomAttribute("data-product-id")).toList();
+                List<String> shown = column(browser, "#top-products tbody tr", "productId");
                 List<String> expected = new ArrayList<>();
                 api(base, "/api/products?sort=total_product_revenue&order=desc&limit=10").get("rows")
                         .forEach(r -> expected.add(r.get("product_id").asText()));
                 return !shown.isEmpty() && shown.equals(expected);
             });
-            assertThat(browser.findElements(By.cssSelector("#top-cross-sell tbody tr"))).isNotEmpty();
+            awaitTrue(Duration.ofSeconds(30), () -> !column(browser, "#top-cross-sell tbody tr", "userId").isEmpty(),
+                    () -> "no cross-sell rows on the page; its error line: " + browser.findElement(By.id("error")).getText());
             assertThat(browser.findElement(By.id("event-time")).getText()).matches("\\d{4}-\\d{2}-\\d{2} .*UTC");
 
             // A customer lookup: the user of the top cross-sell candidate
-            String user = browser.findElement(By.cssSelector("#top-cross-sell tbody tr")).getDomAttribute("data-user-id");
+            String user = column(browser, "#top-cross-sell tbody tr", "userId").get(0);
             browser.findElement(By.id("lookup-input")).sendKeys(user);
             browser.findElement(By.id("lookup-button")).click();
             awaitTrue(Duration.ofSeconds(15), () -> !browser.findElements(By.cssSelector("#customer-" + user)).isEmpty());
@@ -97,6 +97,9 @@ class DashboardTest {
             WebElement sessions = browser.findElement(By.cssSelector("#lookup-result [data-field=total_sessions]"));
             assertThat(Long.parseLong(sessions.getDomAttribute("data-value"))).isLessThanOrEqualTo(customer.get("total_sessions").asLong());
             assertThat(browser.findElements(By.cssSelector("#lookup-cross-sell tbody tr"))).isNotEmpty();
+            String tier = browser.findElement(By.cssSelector("#lookup-result [data-field=engagement_tier]")).getDomAttribute("data-value");
+            assertThat(tier).isIn("high", "medium", "low");
+            assertThat(browser.findElement(By.id("engagement")).getText()).matches("engagement: .*% high · .*% medium · .*% low");
 
             // It moves: live activity changes the views without a reload
             String views = value(browser, "kpi-views");
@@ -109,6 +112,13 @@ class DashboardTest {
         } finally {
             browser.quit();
         }
+    }
+
+    /** A data attribute of every row, read in one script (the page re-renders its tables every 2 s). */
+    @SuppressWarnings("unchecked")
+    private static List<String> column(ChromeDriver browser, String rows, String attribute) {
+        return (List<String>) browser.executeScript("return [...document.querySelectorAll(arguments[0])].map(r => r.dataset[arguments[1]])",
+                rows, attribute);
     }
 
     private static String value(ChromeDriver browser, String id) {
@@ -126,10 +136,15 @@ class DashboardTest {
     }
 
     private static void awaitTrue(Duration within, BooleanSupplier condition) throws InterruptedException {
+        awaitTrue(within, condition, () -> "");
+    }
+
+    private static void awaitTrue(Duration within, BooleanSupplier condition, java.util.function.Supplier<String> why)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within);
+                throw new AssertionError("not within " + within + " " + why.get());
             }
             Thread.sleep(250);
         }

@@ -62,6 +62,8 @@ class DuckDbSinkTest {
         assertThat(deletes.find()).as(summary.sinks().get(0)).isTrue();
         assertThat(Long.parseLong(deletes.group(1).replace(",", ""))).as("tombstones applied as deletes").isPositive();
         assertEqual(MartComparison.compareDuckDb(input, file));
+        assertThat(CustomerTiersTest.tiersInDuckDb(file)).as("RFM scores and engagement tiers in the file")
+                .isEqualTo(CustomerTiersTest.expectedTiers(input));
         // the last snapshot is taken at close, after the last batch
         assertEqual(MartComparison.compareParquet(input, tmp.resolve("warehouse").resolve("marts-parquet")));
         assertThat(tmp.resolve("warehouse").resolve("marts-parquet").resolve("_snapshot.json")).exists();

@@ -218,6 +218,43 @@ class ServingTest {
     }
 
     @Test
+    void customerTiersAreServedAndTheTierFilterListsExactlyThatTier() throws Exception {
+        Map<Long, String> expected = CustomerTiersTest.expectedTiers(input); // "r,f,m,tier"
+        long scored = expected.values().stream().filter(v -> !v.startsWith("null")).count();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // thresholds follow the marts within a second
+        while (get(instances.get(0), "/api/customer-tiers").body().path("customers_scored").asLong() != scored) {
+            assertThat(System.nanoTime()).as("thresholds over " + scored + " customers").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        int i = 0;
+        for (long user : expected.keySet()) {
+            if (i++ % 7 == 0) { // a sample, from every instance in turn
+                JsonNode row = ok(instances.get(i % 3), "/api/customers/" + user);
+                assertThat(tiers(row)).as("user " + user).isEqualTo(expected.get(user));
+            }
+        }
+        for (String tier : List.of("high", "medium", "low")) {
+            List<JsonNode> rows = walk(instances.get(tier.length() % 3), "/api/customers?tier=" + tier
+                    + "&sort=total_order_revenue&order=desc&limit=23");
+            List<Long> users = rows.stream().map(r -> r.get("user_id").asLong()).toList();
+            assertThat(users).as(tier).doesNotHaveDuplicates();
+            assertThat(new java.util.TreeSet<>(users)).as("the " + tier + " tier").isEqualTo(expected.entrySet().stream()
+                    .filter(e -> e.getValue().endsWith("," + tier)).map(Map.Entry::getKey)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+            assertInOrder(rows, "total_order_revenue", List.of("user_id"), true, tier);
+        }
+        String next = get(instances.get(0), "/api/customers?tier=high&limit=5").body().get("next").asText();
+        assertThat(get(instances.get(1), "/api/customers?tier=low&limit=5&cursor=" + next).status()).isEqualTo(400);
+        assertThat(get(instances.get(1), "/api/customers?tier=gold").status()).isEqualTo(400);
+        assertThat(get(instances.get(2), "/api/products?tier=high").status()).isEqualTo(400);
+    }
+
+    private static String tiers(JsonNode row) {
+        return String.join(",", row.get("recency_score").asText(), row.get("frequency_score").asText(),
+                row.get("monetary_score").asText(), row.get("engagement_tier").asText());
+    }
+
+    @Test
     void listingsSayHowFreshTheirPartitionsAre() {
         ApiRows.Response page = get(instances.get(1), "/api/customers?limit=3");
         assertThat(page.header("X-Event-Time")).matches(EVENT_TIME);

@@ -24,13 +24,18 @@ class OpenApiTest {
     }
 
     @Test
-    void rowSchemasHaveTheMartsColumnsInOrder() throws Exception {
+    void rowSchemasHaveTheMartsColumnsInOrderThenTheCustomerTiers() throws Exception {
         JsonNode schemas = RowJson.JSON.readTree(OpenApi.document()).get("components").get("schemas");
         for (Schema avro : List.of(DimCustomerMetrics.getClassSchema(), DimProductPerformance.getClassSchema(),
                 FctCrossSellCandidates.getClassSchema())) {
             List<String> properties = new ArrayList<>();
             schemas.get(avro.getName()).get("properties").fieldNames().forEachRemaining(properties::add);
-            assertThat(properties).as(avro.getName()).containsExactlyElementsOf(avro.getFields().stream().map(Schema.Field::name).toList());
+            List<String> expected = new ArrayList<>(avro.getFields().stream().map(Schema.Field::name).toList());
+            if (avro.equals(DimCustomerMetrics.getClassSchema())) { // the customer tiers after the dbt columns
+                expected.addAll(List.of(TierFields.SCORE_FIELDS));
+                expected.add("engagement_tier");
+            }
+            assertThat(properties).as(avro.getName()).containsExactlyElementsOf(expected);
         }
     }
 }

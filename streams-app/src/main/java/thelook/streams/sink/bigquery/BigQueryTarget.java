@@ -281,7 +281,7 @@ public final class BigQueryTarget implements SinkTarget {
         } else {
             SpecificRecord r = c.row();
             for (MartTable.Column col : t.columns()) {
-                Object v = r.get(col.position());
+                Object v = col.valueOf(r);
                 if (v != null) {
                     m.setField(field(d, col.name()), switch (col.type()) {
                         case INT64 -> ((Number) v).longValue();

@@ -38,6 +38,7 @@ public final class DuckDbTarget implements SinkTarget {
     private final Path file;
     private final ParquetSnapshots snapshots;
     private DuckDBConnection connection;
+    private final RfmScores scores = new RfmScores();
 
     /**
      * @param snapshotEvery how often to export the tables as Parquet next to the file when they changed; null for never
@@ -92,6 +93,9 @@ public final class DuckDbTarget implements SinkTarget {
         String columns = t.columns().stream()
                 .map(c -> c.name() + " " + c.type().duckDb() + (c.nullable() ? "" : " NOT NULL"))
                 .collect(Collectors.joining(", "));
+        if (!temp && t == MartTable.DIM_CUSTOMER_METRICS) {
+            columns += ", " + RfmScores.COLUMNS;
+        }
         return (temp ? "CREATE OR REPLACE TEMP TABLE " : "CREATE TABLE IF NOT EXISTS ") + name + " (" + columns + ")";
     }
 
@@ -105,7 +109,10 @@ public final class DuckDbTarget implements SinkTarget {
                 found.add(rs.getString(1));
             }
         }
-        List<String> expected = t.columns().stream().map(MartTable.Column::name).toList();
+        List<String> expected = new ArrayList<>(t.columns().stream().map(MartTable.Column::name).toList());
+        if (t == MartTable.DIM_CUSTOMER_METRICS) {
+            expected.addAll(RfmScores.NAMES);
+        }
         if (!found.equals(expected)) {
             throw new SinkException("the table " + t.tableName() + " in " + file + " has the columns " + found + ", not " + expected
                     + ": drop it or choose another file");
@@ -131,6 +138,10 @@ public final class DuckDbTarget implements SinkTarget {
                             apply(st, t, batch);
                         }
                     }
+                    if (!batch.changes(MartTable.DIM_CUSTOMER_METRICS).isEmpty()) {
+                        scores.changed();
+                    }
+                    scores.rescoreIfDue(st, false);
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
@@ -171,7 +182,7 @@ public final class DuckDbTarget implements SinkTarget {
         String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
         if (upserts > 0) {
             st.execute("DELETE FROM " + name + " USING " + staging(t) + " d WHERE " + on);
-            st.execute("INSERT INTO " + name + " SELECT * FROM " + staging(t));
+            st.execute("INSERT INTO " + name + " BY NAME SELECT * FROM " + staging(t));
             st.execute("DELETE FROM " + staging(t));
         }
         if (removed > 0) {
@@ -183,7 +194,7 @@ public final class DuckDbTarget implements SinkTarget {
     private static void appendRow(DuckDBAppender a, MartTable t, SpecificRecord row) throws SQLException {
         a.beginRow();
         for (MartTable.Column c : t.columns()) {
-            Object v = row.get(c.position());
+            Object v = c.valueOf(row);
             if (v == null) {
                 a.appendNull();
                 continue;
@@ -205,6 +216,15 @@ public final class DuckDbTarget implements SinkTarget {
 
     @Override
     public void close() {
+        if (connection != null) {
+            try (Statement st = connection.createStatement()) {
+                synchronized (connection) {
+                    scores.rescoreIfDue(st, true); // the last batch's customers scored before the last snapshot
+                }
+            } catch (SQLException e) {
+                // the rows are committed; their scores are at most one rescoring old
+            }
+        }
         if (snapshots != null) {
             snapshots.close();
         }

@@ -1,0 +1,62 @@
+package thelook.streams.sink.duckdb;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The RFM scores in the DuckDB file: three columns after {@code engagement_tier} in {@code dim_customer_metrics},
+ * recomputed in SQL from the table itself by the definition of docs/marts.md (the k-th threshold of a metric is
+ * the bucket of the ceil(k * N / 5)-th smallest bucketed value; a score is 1 plus the thresholds above which the
+ * customer's bucket lies). One statement over the whole table, so at most every {@link #EVERY_NANOS} and inside the
+ * batch's transaction: a reader sees scores at most that old, and never a half-scored table. They are the API's
+ * scores (its thresholds are kept incrementally from the same buckets).
+ */
+final class RfmScores {
+    static final String COLUMNS = "recency_score INTEGER, frequency_score INTEGER, monetary_score INTEGER";
+    static final java.util.List<String> NAMES = java.util.List.of("recency_score", "frequency_score", "monetary_score");
+    static final long EVERY_NANOS = 2_000_000_000L;
+
+    private static final String RESCORE = """
+            WITH scored AS (
+              SELECT user_id,
+                     greatest(0, floor(epoch_us(last_order_dttm) / 86400000000))::BIGINT AS r,
+                     total_orders AS f,
+                     CASE WHEN total_order_revenue > 0
+                          THEN greatest(1, ceil(ln(total_order_revenue) / ln(1.01) - 1e-9)::BIGINT + 10000) ELSE 0 END AS m
+              FROM dim_customer_metrics WHERE total_orders > 0 AND last_order_dttm IS NOT NULL),
+            n AS (SELECT count(*) AS n FROM scored),
+            cuts AS (
+              SELECT list_sort(list(r)) AS rs, list_sort(list(f)) AS fs, list_sort(list(m)) AS ms FROM scored),
+            bounds AS (
+              SELECT [rs[ceil(k * n / 5.0)::BIGINT] FOR k IN range(1, 5)] AS cr,
+                     [fs[ceil(k * n / 5.0)::BIGINT] FOR k IN range(1, 5)] AS cf,
+                     [ms[ceil(k * n / 5.0)::BIGINT] FOR k IN range(1, 5)] AS cm
+              FROM cuts, n)
+            UPDATE dim_customer_metrics SET
+              recency_score = 1 + len(list_filter(b.cr, lambda c: s.r > c)),
+              frequency_score = 1 + len(list_filter(b.cf, lambda c: s.f > c)),
+              monetary_score = 1 + len(list_filter(b.cm, lambda c: s.m > c))
+            FROM scored s, bounds b
+            WHERE dim_customer_metrics.user_id = s.user_id
+            """;
+
+    private long lastNanos;
+    private boolean pending;
+
+    /** Customers changed in this batch. */
+    void changed() {
+        pending = true;
+    }
+
+    /** Rescores when customers changed and the last rescoring is {@link #EVERY_NANOS} old (or {@code now}). */
+    void rescoreIfDue(Statement st, boolean now) throws SQLException {
+        if (!pending || !now && System.nanoTime() - lastNanos < EVERY_NANOS) {
+            return;
+        }
+        st.execute(RESCORE);
+        st.execute("UPDATE dim_customer_metrics SET recency_score = NULL, frequency_score = NULL, monetary_score = NULL"
+                + " WHERE (total_orders = 0 OR last_order_dttm IS NULL) AND recency_score IS NOT NULL");
+        pending = false;
+        lastNanos = System.nanoTime();
+    }
+}
