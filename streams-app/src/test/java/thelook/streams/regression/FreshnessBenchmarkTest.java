@@ -31,6 +31,7 @@ import thelook.streams.app.MartsService;
 import thelook.streams.app.RegistrySettings;
 import thelook.streams.app.SinkOptions;
 import thelook.streams.app.SourceSpec;
+import thelook.streams.ingest.DirectRows;
 import thelook.streams.ingest.LiveLoad;
 import thelook.streams.ingest.PubSubAccess;
 import thelook.streams.ingest.PubSubIngest;
@@ -46,7 +47,9 @@ import thelook.streams.topology.StoreKind;
  * and probes: an event for a user the load never touches is published, and the API polled every 2 ms until that
  * customer's {@code total_events} moved; the time from the publish call to that answer is recorded.
  * {@code -Dbenchmark.freshness=2000} (rows/s), {@code -Dbenchmark.freshness.users=20000},
- * {@code -Dbenchmark.freshness.seconds=60}.
+ * {@code -Dbenchmark.freshness.seconds=60}, {@code -Dbenchmark.freshness.ordered=true}, {@code -Dbenchmark.freshness.stores=rocksdb},
+ * {@code -Dbenchmark.freshness.direct=false} (true: the load and the probes go straight to Kafka, no Pub/Sub), and
+ * {@code -Dbenchmark.freshness.commit-interval-ms=100}.
  */
 class FreshnessBenchmarkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,21 +70,27 @@ class FreshnessBenchmarkTest {
         Path history = tmp.resolve("history");
         new TheLookGenerator(users, 42).writeCsv(history);
         var options = new MartsService.Options(new KafkaClients(null, Map.of()), new RegistrySettings(null, Map.of()),
-                TopicNames.defaults(), "thelook-freshness", tmp.resolve("state"), StoreKind.ROCKSDB, 2, 0, null, 100,
+                TopicNames.defaults(), "thelook-freshness", tmp.resolve("state"),
+                StoreKind.valueOf(System.getProperty("benchmark.freshness.stores", "rocksdb").toUpperCase()), 2, 0, null,
+                Long.getLong("benchmark.freshness.commit-interval-ms", 100),
                 ApicurioRegistry.freePort(), ApicurioRegistry.freePort(), null, OnError.FAIL, Duration.ofMinutes(5),
                 new ApiServer.Settings(0, "localhost", 0, null, false), SinkOptions.none(), SourceSpec.csv(history));
         try (PubSubEmulator emulator = PubSubEmulator.start(tmp.resolve("emulator"));
              MartsService service = MartsService.start(options, new JobListener() {})) {
             awaitCaughtUp(service);
             String base = "http://localhost:" + service.apiPort();
-            String subscription = emulator.createOrderedSubscription("thelook-bench", "thelook-live", "thelook-ingest", 10);
+            boolean ordered = Boolean.parseBoolean(System.getProperty("benchmark.freshness.ordered", "true"));
+            String subscription = emulator.createSubscription("thelook-bench", "thelook-live", "thelook-ingest", 10, ordered);
             var ingestOptions = new IngestService.Options(service.clients(), service.registry(), TopicNames.defaults(),
                     new PubSubIngest.Settings(subscription, 10_000, 100L << 20), emulator.hostPort(), null, -1);
-            try (IngestService ingest = IngestService.start(ingestOptions, new JobListener() {});
+            boolean direct = Boolean.getBoolean("benchmark.freshness.direct");
+            try (IngestService ingest = direct ? null : IngestService.start(ingestOptions, new JobListener() {});
                  PubSubAccess access = PubSubAccess.of(emulator.hostPort(), null);
-                 RowPublisher publisher = new RowPublisher("projects/thelook-bench/topics/thelook-live", access)) {
+                 RowPublisher pubsub = new RowPublisher("projects/thelook-bench/topics/thelook-live", access);
+                 DirectRows kafka = new DirectRows(service.clients().config(), service.registry().serdes(false), TopicNames.defaults())) {
+                LiveLoad.Rows publisher = direct ? kafka : row -> pubsub.publish(row.table(), row.key(), row.columns(), false);
                 for (long u = PROBE_USER; u < PROBE_USER + PROBE_USERS; u++) {
-                    publisher.publish(TheLookTable.USERS, u, Map.of("id", u, "created_at", TIME.format(Instant.now())), false);
+                    publisher.accept(new LiveActivity.LiveRow(TheLookTable.USERS, u, Map.of("id", u, "created_at", TIME.format(Instant.now()))));
                 }
                 for (long u = PROBE_USER; u < PROBE_USER + PROBE_USERS; u++) {
                     while (events(base, u) < 0) {
@@ -89,8 +98,7 @@ class FreshnessBenchmarkTest {
                     }
                 }
                 LiveLoad load = new LiveLoad(new LiveActivity(users, 7, System.currentTimeMillis() * 1000),
-                        Pacer.parse("max", rate + "/s", Pacer.SYSTEM),
-                        row -> publisher.publish(row.table(), row.key(), row.columns(), false));
+                        Pacer.parse("max", rate + "/s", Pacer.SYSTEM), publisher);
                 Thread loader = new Thread(() -> {
                     try {
                         load.run(null, null);
@@ -119,7 +127,7 @@ class FreshnessBenchmarkTest {
                     event.put("uri", "/home");
                     event.put("event_type", "home");
                     long sent = System.nanoTime();
-                    publisher.publish(TheLookTable.EVENTS, probeId, event, false);
+                    publisher.accept(new LiveActivity.LiveRow(TheLookTable.EVENTS, probeId, event));
                     boolean seen = false;
                     while (System.nanoTime() - sent < 10_000_000_000L) {
                         if (events(base, user) > before) {
@@ -139,12 +147,15 @@ class FreshnessBenchmarkTest {
                 long loadRows = load.handed() - loadStart;
                 load.stop();
                 loader.join(10_000);
-                System.out.printf("freshness at %s rows/s offered, %.0f rows/s published (%d failed): %d probes, p50 %.0f ms,"
-                                + " p90 %.0f ms, p99 %.0f ms, max %.0f ms, %d not seen within 10 s; ingest %s%n",
-                        rate, loadRows / seconds, publisher.failed(), micros.getTotalCount(),
+                System.out.printf("freshness (%s) at %s rows/s offered, %.0f rows/s published (%d failed): %d probes, p50 %.0f ms,"
+                                + " p90 %.0f ms, p99 %.0f ms, max %.0f ms, %d not seen within 10 s; ingest received %s%n",
+                        direct ? "straight to Kafka" : ordered ? "ordered subscription" : "unordered subscription", rate,
+                        loadRows / seconds, direct ? kafka.failed() : pubsub.failed(), micros.getTotalCount(),
                         micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(90) / 1000.0,
                         micros.getValueAtPercentile(99) / 1000.0, micros.getMaxValue() / 1000.0, timeouts,
-                        ingest.meters().find("thelook.ingest.received").counter().count());
+                        direct ? "-" : ingest.meters().find("thelook.ingest.received").counter().count());
+                System.out.println("at the end: " + service.lag() + (direct ? "" : "; ingest ack latency p50/p99 (s): "
+                        + java.util.Arrays.toString(ingest.meters().find("thelook.ingest.ack.latency").timer().takeSnapshot().percentileValues())));
             }
         }
     }
