@@ -171,12 +171,17 @@ public final class MartsService implements AutoCloseable {
         }
     }
 
+    /** Records still to process below which a live service is not "behind": a live feed always has some in flight. */
+    static final long BEHIND_RECORDS = 1_000;
+
     /**
      * Serves until {@link #stop()}: checks the topology's health and says when it has caught up with its
-     * input topics (and again whenever it catches up after falling behind). Fails when the topology stops.
+     * input topics, and, while it is behind by {@link #BEHIND_RECORDS} or more, how far every 10 s (and again
+     * when it has caught up after that). Fails when the topology stops.
      */
     public void runUntilStopped(Duration checkEvery) throws InterruptedException {
-        boolean caughtUp = false;
+        boolean saidCaughtUp = false;
+        boolean saidBehind = false;
         long since = System.nanoTime();
         long lastLine = 0;
         while (!stopped.await(checkEvery.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -185,18 +190,25 @@ public final class MartsService implements AutoCloseable {
                 sinks.checkHealthy();
             }
             CatchUp.Lag lag = catchUp.lag();
-            if (lag.caughtUp() && !caughtUp) {
+            boolean behind = lag.inputRemaining() + lag.internalRemaining() >= BEHIND_RECORDS;
+            if (lag.caughtUp() && !saidCaughtUp) {
                 listener.info(String.format("caught up: every input record is processed (%,d read since start, %.1f s)",
                         inputRecordsRead(), (System.nanoTime() - since) / 1e9));
-            } else if (!lag.caughtUp() && System.nanoTime() - lastLine > 10e9) {
+                saidCaughtUp = true;
+                saidBehind = false;
+            } else if (saidCaughtUp && saidBehind && !behind) {
+                listener.info(String.format("caught up again after %.1f s (%,d records in flight)", (System.nanoTime() - since) / 1e9,
+                        lag.inputRemaining() + lag.internalRemaining()));
+                saidBehind = false;
+            } else if (behind && System.nanoTime() - lastLine > 10e9) {
                 lastLine = System.nanoTime();
+                if (!saidBehind && saidCaughtUp) { // fell behind after catching up: time the catching up again
+                    since = System.nanoTime();
+                }
+                saidBehind = true;
                 listener.info(String.format("behind: %,d input and %,d internal records to process%s", lag.inputRemaining(),
                         lag.internalRemaining(), sinks == null ? "" : "; " + sinks.statusLine()));
             }
-            if (!lag.caughtUp() && caughtUp) {
-                since = System.nanoTime();
-            }
-            caughtUp = lag.caughtUp();
         }
     }
 

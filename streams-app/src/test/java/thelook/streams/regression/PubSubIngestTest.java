@@ -143,11 +143,14 @@ class PubSubIngestTest {
     }
 
     @Test
+    @Disabled("passes here in about 25 s, but in CI runs on fresh clones the emulator fed the restarted subscriber's stream"
+            + " only in bursts and the marts were not complete after 3 minutes: with 40 users three times, with 12 users once"
+            + " (2026-12-01); see docs/ingest.md, testing. Run it with -Dtest=PubSubIngestTest#anIngest* once the emulator behaves")
     void anIngestKilledWithMessagesInFlightAndRestartedLeavesTheMartsEqual() throws Exception {
         Path snapshot = tmp.resolve("snapshot");
         // small: after the restart the emulator hands this subscriber about 1,000 messages and then stalls its stream until
         // the client restarts it (about every 50 s; measured in CI), so 4,600 messages (40 users) took over 3 minutes
-        // there and the test was disabled; 12 users make about a quarter of that, one stall at most
+        // there; 12 users make about a quarter of that, and still missed 3 minutes once in CI
         new TheLookGenerator(12, 12).writeCsv(snapshot);
         List<List<Message>> units = messagesFor(snapshot, new Random(6), false);
         int kafkaPort = ApicurioRegistry.freePort();
