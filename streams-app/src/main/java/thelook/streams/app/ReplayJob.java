@@ -102,17 +102,20 @@ public final class ReplayJob {
         TopicSerdes serdes = registry.serdes(false);
         serdes.prepareSubjects(RegistrySettings.projectTopics(topics));
         listener.info("schemas registered in " + registry.url() + " (BACKWARD compatibility)");
-        Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
         String applicationId = "thelook-replay-" + runId;
         SourceSpec sourceSpec = options.sourceSpec();
         listener.phase("Opening " + sourceSpec.key(), -1);
         // Files and headers (or BigQuery tables and columns) are checked here, before anything starts
         TableSource source = sourceSpec.open(EnumSet.allOf(TheLookTable.class), null, null, null);
         try (source) {
-            return run(topics, registry, serdes, source, workDir, applicationId, started);
-        } finally {
-            if (options.stateDir() == null) {
-                deleteQuietly(workDir);
+            // made only now: a source refused above leaves no empty temp dir behind
+            Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
+            try {
+                return run(topics, registry, serdes, source, workDir, applicationId, started);
+            } finally {
+                if (options.stateDir() == null) {
+                    deleteQuietly(workDir);
+                }
             }
         }
     }

@@ -194,6 +194,18 @@ class PubSubIngestTest {
     static void awaitMartsEqualTheOracle(MartsService service, Path snapshot, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path dir = Files.createTempDirectory("thelook-marts-");
+        try {
+            awaitEqual(service, snapshot, deadline, dir);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static void awaitEqual(MartsService service, Path snapshot, long deadline, Path dir) throws Exception {
         while (true) {
             service.app().checkHealthy();
             if (service.lag().caughtUp()) {
