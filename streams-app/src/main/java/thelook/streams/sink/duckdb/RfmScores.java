@@ -14,7 +14,7 @@ import java.sql.Statement;
 final class RfmScores {
     static final String COLUMNS = "recency_score INTEGER, frequency_score INTEGER, monetary_score INTEGER";
     static final java.util.List<String> NAMES = java.util.List.of("recency_score", "frequency_score", "monetary_score");
-    static final long EVERY_NANOS = 2_000_000_000L;
+    static final long EVERY_NANOS = 5_000_000_000L; // one rescoring of 100,000 customers: about 100 ms of the sink thread
 
     private static final String RESCORE = """
             WITH scored AS (
