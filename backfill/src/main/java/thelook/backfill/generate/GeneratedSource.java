@@ -5,10 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
+
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+
 import thelook.backfill.csv.CsvSource;
 import thelook.backfill.source.TableReader;
 import thelook.backfill.source.TableSource;
@@ -81,8 +81,8 @@ public final class GeneratedSource implements TableSource {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
         } catch (IOException ignored) {
             // left for the OS temp cleaner
         }

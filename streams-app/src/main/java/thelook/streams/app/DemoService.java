@@ -1,6 +1,5 @@
 package thelook.streams.app;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import thelook.backfill.generate.LiveActivity;
@@ -69,13 +68,7 @@ public final class DemoService implements AutoCloseable {
         if (options.pubsub() && PubSubEmulator.installed()) {
             listener.phase("Starting the Pub/Sub emulator", -1);
             Path data = options.service().stateDir().resolve("pubsub-emulator"); // a fresh emulator at every start
-            if (Files.exists(data)) {
-                try (var files = Files.walk(data)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(f);
-                    }
-                }
-            }
+            org.apache.kafka.common.utils.Utils.delete(data.toFile());
             emulator = PubSubEmulator.start(data);
             String subscription = emulator.createSubscription(PROJECT, "thelook-live", "thelook-live-ingest", 30, true);
             access = PubSubAccess.of(emulator.hostPort(), null);

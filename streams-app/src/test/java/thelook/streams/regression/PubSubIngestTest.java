@@ -197,11 +197,7 @@ class PubSubIngestTest {
         try {
             awaitEqual(service, snapshot, deadline, dir);
         } finally {
-            try (var files = Files.walk(dir)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
+            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
         }
     }
 
