@@ -247,6 +247,7 @@ final class Listings {
         Bytes from = r.descending() ? index.lowest(r.sort(), r.user()) : (r.after() != null ? Bytes.wrap(r.after()) : index.lowest(r.sort(), r.user()));
         Bytes to = r.descending() ? (r.after() != null ? Bytes.wrap(r.after()) : index.highest(r.sort(), r.user())) : index.highest(r.sort(), r.user());
         List<Entry> out = new ArrayList<>();
+        var json = rows.forPage();
         Long eventTime = Long.MAX_VALUE;
         for (int partition : partitions) {
             Long reached = queries.eventTime(r.listing().store(), partition);
@@ -269,7 +270,7 @@ final class Listings {
                                 (thelook.avro.DimCustomerMetrics) row))) {
                             continue; // filtered: the scan goes on until limit + 1 rows match
                         }
-                        out.add(new Entry(entry, rows.json(row)));
+                        out.add(new Entry(entry, json.apply(row)));
                         taken++;
                     }
                 }

@@ -26,9 +26,26 @@ final class TierFields {
     }
 
     ObjectNode json(SpecificRecord row) {
+        return json(row, row instanceof DimCustomerMetrics ? thresholds() : null);
+    }
+
+    /** For the rows of one page: the thresholds are read once, at the first customer row, not once per row. */
+    java.util.function.Function<SpecificRecord, ObjectNode> forPage() {
+        CustomerTierThresholds[] read = new CustomerTierThresholds[1];
+        boolean[] done = new boolean[1];
+        return row -> {
+            if (row instanceof DimCustomerMetrics && !done[0]) {
+                read[0] = thresholds();
+                done[0] = true;
+            }
+            return json(row, read[0]);
+        };
+    }
+
+    private static ObjectNode json(SpecificRecord row, CustomerTierThresholds thresholds) {
         ObjectNode out = RowJson.of(row);
         if (row instanceof DimCustomerMetrics customer) {
-            int[] scores = CustomerTiers.scores(customer, thresholds());
+            int[] scores = CustomerTiers.scores(customer, thresholds);
             for (int i = 0; i < SCORE_FIELDS.length; i++) {
                 if (scores == null) {
                     out.putNull(SCORE_FIELDS[i]);
