@@ -88,15 +88,29 @@ class DashboardTest {
                     () -> "no cross-sell rows on the page; its error line: " + browser.findElement(By.id("error")).getText());
             assertThat(browser.findElement(By.id("event-time")).getText()).matches("\\d{4}-\\d{2}-\\d{2} .*UTC");
 
-            // A customer lookup: the user of the top cross-sell candidate
-            String user = column(browser, "#top-cross-sell tbody tr", "userId").get(0);
-            browser.findElement(By.id("lookup-input")).sendKeys(user);
-            browser.findElement(By.id("lookup-button")).click();
-            awaitTrue(Duration.ofSeconds(15), () -> !browser.findElements(By.cssSelector("#customer-" + user)).isEmpty());
-            JsonNode customer = api(base, "/api/customers/" + user);
+            // A customer lookup: the user of the top cross-sell candidate. Live activity may buy what that user viewed (the
+            // candidate disappears), so the page's candidates must equal the API's at the lookup, and some lookup must show some
+            String[] user = new String[1];
+            awaitTrue(Duration.ofSeconds(60), () -> {
+                user[0] = column(browser, "#top-cross-sell tbody tr", "userId").get(0);
+                List<String> before = candidates(base, user[0]);
+                browser.executeScript("document.getElementById('lookup-result').replaceChildren()"); // no earlier answer counts
+                WebElement input = browser.findElement(By.id("lookup-input"));
+                input.clear();
+                input.sendKeys(user[0]);
+                browser.findElement(By.id("lookup-button")).click();
+                try {
+                    awaitTrue(Duration.ofSeconds(15), () -> !browser.findElements(By.cssSelector("#customer-" + user[0])).isEmpty());
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                List<String> shown = column(browser, "#lookup-cross-sell tbody tr", "productId");
+                List<String> after = candidates(base, user[0]);
+                return !shown.isEmpty() && (shown.equals(before) || shown.equals(after));
+            }, () -> "the lookup's candidates never matched the API's");
+            JsonNode customer = api(base, "/api/customers/" + user[0]);
             WebElement sessions = browser.findElement(By.cssSelector("#lookup-result [data-field=total_sessions]"));
             assertThat(Long.parseLong(sessions.getDomAttribute("data-value"))).isLessThanOrEqualTo(customer.get("total_sessions").asLong());
-            assertThat(browser.findElements(By.cssSelector("#lookup-cross-sell tbody tr"))).isNotEmpty();
             String tier = browser.findElement(By.cssSelector("#lookup-result [data-field=engagement_tier]")).getDomAttribute("data-value");
             assertThat(tier).isIn("high", "medium", "low");
             assertThat(browser.findElement(By.id("engagement")).getText()).matches("engagement: .*% high · .*% medium · .*% low");
@@ -119,6 +133,13 @@ class DashboardTest {
     private static List<String> column(ChromeDriver browser, String rows, String attribute) {
         return (List<String>) browser.executeScript("return [...document.querySelectorAll(arguments[0])].map(r => r.dataset[arguments[1]])",
                 rows, attribute);
+    }
+
+    /** The product ids of a user's candidates as the API lists them on the dashboard's lookup (first 10). */
+    private static List<String> candidates(String base, String user) {
+        List<String> ids = new ArrayList<>();
+        api(base, "/api/customers/" + user + "/cross-sell?limit=10").get("rows").forEach(r -> ids.add(r.get("product_id").asText()));
+        return ids;
     }
 
     private static String value(ChromeDriver browser, String id) {
