@@ -1,5 +1,6 @@
 package thelook.streams.embedded;
 
+import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
@@ -115,7 +116,7 @@ public final class PubSubEmulator implements AutoCloseable {
         return hostPort;
     }
 
-    /** Creates {@code projects/P/topics/T} and a subscription to it, with or without message ordering; returns its name. */
+    /** Creates {@code projects/P/topics/T} when absent and a subscription to it, with or without message ordering; returns its name. */
     public String createSubscription(String project, String topic, String subscription, int ackDeadlineSeconds, boolean ordered)
             throws IOException {
         try (PubSubAccess access = PubSubAccess.of(hostPort, null);
@@ -124,7 +125,11 @@ public final class PubSubEmulator implements AutoCloseable {
              SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
                      .setTransportChannelProvider(access.channels()).setCredentialsProvider(access.credentials()).build())) {
             String topicName = "projects/" + project + "/topics/" + topic;
-            topics.createTopic(topicName);
+            try {
+                topics.createTopic(topicName);
+            } catch (AlreadyExistsException another) {
+                // a second subscription to the same topic
+            }
             String name = "projects/" + project + "/subscriptions/" + subscription;
             subscriptions.createSubscription(Subscription.newBuilder().setName(name).setTopic(topicName)
                     .setEnableMessageOrdering(ordered).setAckDeadlineSeconds(ackDeadlineSeconds).build());
