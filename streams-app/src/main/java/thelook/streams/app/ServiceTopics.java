@@ -20,6 +20,7 @@ import thelook.streams.names.TopicNames;
  */
 public final class ServiceTopics {
     public static final int DEFAULT_PARTITIONS = 2;
+    private static final java.time.Duration VISIBLE_WITHIN = java.time.Duration.ofSeconds(30);
 
     /**
      * Mart topics are compacted and stamped with the broker's append time, so a record's timestamp says
@@ -46,8 +47,26 @@ public final class ServiceTopics {
         Topics.ensure(admin, topics.marts(), partitions, MART_CONFIGS);
         Topics.ensure(admin, List.of(topics.deadLetters()), 1, Map.of());
         Topics.ensure(admin, List.of(topics.customerTierThresholds()), 1, MART_CONFIGS); // one key: one partition
+        // the global store's thread fails at once on a topic its metadata does not show yet: wait until every topic is seen
+        awaitVisible(admin, List.of(topics.customerTierThresholds(), topics.deadLetters()));
         // again, now that all exist: a topic someone else created meanwhile (or that metadata had not shown yet) counts too
         return agreed(partitionCounts(admin, keyed), partitions);
+    }
+
+    private static void awaitVisible(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+        while (partitionCounts(admin, names).size() < names.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created " + names + " but the cluster's metadata did not show them within "
+                        + VISIBLE_WITHIN.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + names, e);
+            }
+        }
     }
 
     private static int agreed(Map<String, Integer> existing, Integer requested) {
