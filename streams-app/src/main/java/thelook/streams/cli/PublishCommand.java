@@ -37,7 +37,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     PubSubCliOptions pubsub = new PubSubCliOptions();
 
+    private static final java.time.Duration FINISH_WAIT = java.time.Duration.ofMinutes(5);
     private volatile LiveLoad load;
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +57,8 @@ final class PublishCommand implements Callable<Integer> {
             load = new LiveLoad(activity, pacer, row -> publisher.publish(row.table(), row.key(), row.columns(), false));
             load.run(count, () -> System.out.printf("  %,d rows published, %,d failed%n", publisher.published(), publisher.failed()));
             System.out.println("sending what is batched");
-            publisher.close();
+            // after --count, every row is owed; after Ctrl-C, a bounded stop matters more (Pub/Sub may be gone too)
+            publisher.close(stopping ? RowPublisher.CLOSE_WAIT : FINISH_WAIT);
             System.out.printf("published %,d rows, %,d failed%s%n", publisher.published(), publisher.failed(),
                     publisher.lastFailure() != null ? " (last: " + publisher.lastFailure().getMessage() + ")" : "");
             return publisher.failed() > 0 ? 1 : 0;
@@ -63,6 +66,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private void stop(Thread main) {
+        stopping = true;
         if (load != null) {
             load.stop();
         }

@@ -22,16 +22,20 @@ import thelook.schemas.TheLookTable;
  * Publishes theLook rows in the format {@code ingest} reads (docs/ingest.md): the row as a JSON object, the
  * attribute {@code table}, {@code op=delete} for a delete, and the ordering key {@code <table>:<key>} so that
  * one row's messages keep their order. A failed publish is counted, and its ordering key resumed so that
- * the key's later messages go out.
+ * the key's later messages go out; so is every message still unsent when {@link #close} gives up waiting.
  */
 public final class RowPublisher implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowPublisher.class);
-    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(15);
+    /** How long {@link #close()} waits for Pub/Sub to take what is batched. */
+    public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final Publisher publisher;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
+    /** Set when close gave up: the unsent messages are counted as failed then, and their callbacks no longer count. */
+    private boolean abandoned;
     private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -73,19 +77,29 @@ public final class RowPublisher implements AutoCloseable {
             message.setOrderingKey(orderingKey);
         }
         ApiFuture<String> future = publisher.publish(message.build());
+        submitted.incrementAndGet();
         ApiFutures.addCallback(future, new ApiFutureCallback<>() {
             @Override
             public void onFailure(Throwable t) {
-                failed.incrementAndGet();
-                lastFailure.set(t);
-                if (orderingKey != null) {
+                synchronized (RowPublisher.this) {
+                    if (abandoned) {
+                        return; // already counted as failed by close
+                    }
+                    failed.incrementAndGet();
+                    lastFailure.set(t);
+                }
+                if (orderingKey != null && !closed.get()) { // a shut-down publisher refuses resumePublish, and nothing follows
                     publisher.resumePublish(orderingKey);
                 }
             }
 
             @Override
             public void onSuccess(String id) {
-                published.incrementAndGet();
+                synchronized (RowPublisher.this) {
+                    if (!abandoned) {
+                        published.incrementAndGet();
+                    }
+                }
             }
         }, MoreExecutors.directExecutor());
         return future;
@@ -103,20 +117,25 @@ public final class RowPublisher implements AutoCloseable {
         return lastFailure.get();
     }
 
-    /**
-     * Sends what is batched and waits for it, at most {@link #CLOSE_WAIT}: when Pub/Sub went away first (Ctrl-C in a
-     * terminal reaches the emulator too) the client would retry for minutes; what is still unsent is then counted
-     * as failed and said.
-     */
+    /** {@link #close(java.time.Duration)} with {@link #CLOSE_WAIT}: what an interrupted load generator should wait. */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * Sends what is batched and waits for it, at most {@code wait}: when Pub/Sub went away first (Ctrl-C in a terminal
+     * reaches the emulator too) the client would retry for minutes; what is still unsent is then counted as failed
+     * (so {@link #failed()} tells the caller) and said.
+     */
+    public void close(java.time.Duration wait) {
         if (closed.getAndSet(true)) {
             return;
         }
         Thread shutdown = new Thread(() -> {
             try {
                 publisher.shutdown();
-                publisher.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS);
+                publisher.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -124,14 +143,21 @@ public final class RowPublisher implements AutoCloseable {
         shutdown.setDaemon(true);
         shutdown.start();
         try {
-            shutdown.join(CLOSE_WAIT.toMillis());
+            shutdown.join(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (shutdown.isAlive()) {
-            lastFailure.compareAndSet(null, new IllegalStateException("Pub/Sub did not take the last messages within "
-                    + CLOSE_WAIT.toSeconds() + " s"));
-            LOG.warn("Pub/Sub did not take the last batched messages within {} s; they were not published", CLOSE_WAIT.toSeconds());
+            long unsent;
+            synchronized (this) {
+                abandoned = true;
+                unsent = submitted.get() - published.get() - failed.get();
+                failed.addAndGet(unsent);
+                lastFailure.compareAndSet(null, new IllegalStateException("Pub/Sub did not take the last messages within "
+                        + wait.toSeconds() + " s"));
+            }
+            LOG.warn("Pub/Sub did not confirm the last {} message(s) within {} s; counted as failed (some may still arrive)", unsent,
+                    wait.toSeconds());
         }
     }
 }
