@@ -130,7 +130,7 @@ public final class DuckDbTarget implements SinkTarget {
     @Override
     public List<Rejected> write(SinkBatch batch) {
         try {
-            synchronized (connection) { // the snapshot thread exports through the same connection
+            synchronized (connection) { // one transaction at a time on it: close, and readers of connection(), take the lock too
                 connection.setAutoCommit(false);
                 try (Statement st = connection.createStatement()) {
                     for (MartTable t : MartTable.values()) {
