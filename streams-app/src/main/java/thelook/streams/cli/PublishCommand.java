@@ -56,6 +56,7 @@ final class PublishCommand implements Callable<Integer> {
             System.out.println("publishing to " + topic + " " + pacer.describe() + (pubsub.emulator != null ? " (emulator " + pubsub.emulator + ")" : ""));
             load = new LiveLoad(activity, pacer, row -> publisher.publish(row.table(), row.key(), row.columns(), false));
             load.run(count, () -> System.out.printf("  %,d rows published, %,d failed%n", publisher.published(), publisher.failed()));
+            Thread.interrupted(); // Ctrl-C's interrupt stopped the load; the wait below must not end on it at once
             System.out.println("sending what is batched");
             // after --count, every row is owed; after Ctrl-C, a bounded stop matters more (Pub/Sub may be gone too)
             publisher.close(stopping ? RowPublisher.CLOSE_WAIT : FINISH_WAIT);
