@@ -2,7 +2,6 @@ package thelook.backfill.generate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 
@@ -36,7 +35,7 @@ public final class GeneratedSource implements TableSource {
     public static GeneratedSource generate(int users, long seed, Collection<TheLookTable> tables) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("thelook-generated-");
+            dir = thelook.backfill.source.OwnedTempDirs.create("thelook-generated-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for the generated data", e);
         }

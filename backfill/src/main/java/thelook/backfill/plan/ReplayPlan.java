@@ -2,7 +2,6 @@ package thelook.backfill.plan;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +19,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serializer;
 import thelook.backfill.csv.CsvSource;
 import thelook.backfill.source.OnError;
+import thelook.backfill.source.OwnedTempDirs;
 import thelook.backfill.source.RowConsumer;
 import thelook.backfill.source.RowErrors;
 import thelook.backfill.source.TableReader;
@@ -86,7 +86,7 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
                                         Progress progress) {
         ReplayPlan plan;
         try {
-            plan = new ReplayPlan(Files.createTempDirectory("thelook-replay-"));
+            plan = new ReplayPlan(OwnedTempDirs.create("thelook-replay-"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for the replay plan", e);
         }
@@ -249,9 +249,9 @@ public final class ReplayPlan implements AutoCloseable, Iterable<PlannedRecord> 
     public void close() {
         sorter.close();
         try {
-            Files.deleteIfExists(tempDir);
+            OwnedTempDirs.delete(tempDir);
         } catch (IOException ignored) {
-            // left for the OS temp cleaner
+            // left for the next plan (it removes the dirs whose owner is gone) or the OS temp cleaner
         }
     }
 }

@@ -1,7 +1,6 @@
 package thelook.streams.app;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -109,7 +108,7 @@ public final class ReplayJob {
         TableSource source = sourceSpec.open(EnumSet.allOf(TheLookTable.class), null, null, null);
         try (source) {
             // made only now: a source refused above leaves no empty temp dir behind
-            Path workDir = options.stateDir() != null ? options.stateDir() : Files.createTempDirectory("thelook-streams-");
+            Path workDir = options.stateDir() != null ? options.stateDir() : thelook.backfill.source.OwnedTempDirs.create("thelook-streams-");
             try {
                 return run(topics, registry, serdes, source, workDir, applicationId, started);
             } finally {
