@@ -137,20 +137,6 @@ public final class PubSubEmulator implements AutoCloseable {
         }
     }
 
-    /**
-     * Seeks a subscription to {@code time}: every message published since is unacked again and delivered again (what
-     * an operator does to replay).
-     */
-    public void seek(String subscription, java.time.Instant time) throws IOException {
-        try (PubSubAccess access = PubSubAccess.of(hostPort, null);
-             SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-                     .setTransportChannelProvider(access.channels()).setCredentialsProvider(access.credentials()).build())) {
-            subscriptions.seek(com.google.pubsub.v1.SeekRequest.newBuilder().setSubscription(subscription)
-                    .setTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()))
-                    .build());
-        }
-    }
-
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

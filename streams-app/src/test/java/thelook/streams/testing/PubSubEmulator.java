@@ -50,11 +50,6 @@ public final class PubSubEmulator implements AutoCloseable {
         return emulator.createSubscription(project, topic, subscription, ackDeadlineSeconds, ordered);
     }
 
-    /** Seeks {@code subscription} to {@code time}: what the tests use to redeliver without waiting on the lease's expiry. */
-    public void seek(String subscription, java.time.Instant time) throws IOException {
-        emulator.seek(subscription, time);
-    }
-
     @Override
     public void close() {
         emulator.close();
