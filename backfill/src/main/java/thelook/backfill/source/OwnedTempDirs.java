@@ -42,9 +42,10 @@ public final class OwnedTempDirs {
     /** Removes the dirs named {@code prefix...} under {@code root} whose owner is gone; returns how many. */
     static int removeOrphans(Path root, String prefix) {
         int removed = 0;
+        String host = host(); // once: it may ask the resolver
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, prefix + "*")) {
             for (Path dir : dirs) {
-                if (orphaned(dir)) {
+                if (orphaned(dir, host)) {
                     try {
                         delete(dir);
                         removed++;
@@ -59,14 +60,14 @@ public final class OwnedTempDirs {
         return removed;
     }
 
-    private static boolean orphaned(Path dir) {
+    private static boolean orphaned(Path dir, String host) {
         String[] owner;
         try {
             owner = Files.readString(dir.resolve(OWNER_FILE), StandardCharsets.UTF_8).trim().split(" ");
         } catch (IOException e) {
             return false; // no owner file (yet, or an older version's dir)
         }
-        if (owner.length != 3 || !owner[0].equals(host())) {
+        if (owner.length != 3 || !owner[0].equals(host)) {
             return false;
         }
         Optional<ProcessHandle> process;
