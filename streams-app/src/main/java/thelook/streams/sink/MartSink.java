@@ -162,6 +162,9 @@ public final class MartSink implements AutoCloseable {
                 } else if (movedPastMarkers()) {
                     commit(); // a poll that only stepped over transaction markers: the lag must still reach 0
                 }
+                if (batch.isEmpty()) {
+                    target.maintain(); // between batches, and when idle: derived columns catch up with the last rows
+                }
                 if (System.nanoTime() - lastLagNanos > 1_000_000_000L) {
                     measureLag();
                 }

@@ -23,6 +23,13 @@ public interface SinkTarget extends AutoCloseable {
      */
     List<Rejected> write(SinkBatch batch);
 
+    /**
+     * Work that may follow the writes, such as columns derived from a whole table: called after a batch's rows
+     * are counted as written and its offsets committed, so it adds nothing to their latency.
+     */
+    default void maintain() {
+    }
+
     /** A change the target would not take, and why. */
     record Rejected(MartChange change, String reason) {}
 

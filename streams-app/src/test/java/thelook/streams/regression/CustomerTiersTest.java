@@ -28,7 +28,7 @@ import thelook.streams.topology.StoreKind;
  * incrementally, and every customer's scores and engagement tier, equal what SQL computes from the batch marts by
  * the definition of docs/marts.md (ranks over the bucketed values, ties sharing the lower score).
  */
-class CustomerTiersTest {
+public class CustomerTiersTest {
     @TempDir
     static Path tmp;
     static Path input;
@@ -42,7 +42,7 @@ class CustomerTiersTest {
     }
 
     /** SQL over the batch marts: each metric's bucket per customer with an order, the thresholds, the scores and tiers. */
-    private static final String ORACLE = """
+    public static final String ORACLE = """
             WITH scored AS (
               SELECT user_id, total_sessions, total_events,
                      greatest(0, floor(epoch_us(last_order_dttm) / 86400000000))::BIGINT AS r,
