@@ -35,6 +35,8 @@ import thelook.streams.sink.SinkTarget;
  * get {@link ParquetSnapshots} written next to it; a reader in this process may use {@link #connection()}.
  */
 public final class DuckDbTarget implements SinkTarget {
+    /** The write-ahead log a restart after a crash may have to replay: 192 MB took 2.2 s (docs/operations.md). */
+    static final String CHECKPOINT_THRESHOLD = "256MB";
     private final Path file;
     private final ParquetSnapshots snapshots;
     private DuckDBConnection connection;
@@ -74,6 +76,9 @@ public final class DuckDbTarget implements SinkTarget {
         try (Statement st = connection.createStatement()) {
             // one thread: a batch is small work, and DuckDB's threads would take cores from the topology beside it
             st.execute("SET threads = 1");
+            // DuckDB checkpoints (rewrites the changed tables into the file) in the commit that takes its write-ahead log past
+            // this; at its default of 16 MB a replay's sink did so every few batches (commits p99 283 ms, max 694; at 256 MB 86 / 308)
+            st.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
             for (MartTable t : MartTable.values()) {
                 st.execute(createTable(t, t.tableName(), false));
                 requireColumns(t);
