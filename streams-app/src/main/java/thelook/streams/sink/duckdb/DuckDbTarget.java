@@ -134,29 +134,17 @@ public final class DuckDbTarget implements SinkTarget {
 
     @Override
     public List<Rejected> write(SinkBatch batch) {
-        try {
-            synchronized (connection) { // one transaction at a time on it: close, and readers of connection(), take the lock too
-                connection.setAutoCommit(false);
-                try (Statement st = connection.createStatement()) {
-                    for (MartTable t : MartTable.values()) {
-                        if (!batch.changes(t).isEmpty()) {
-                            apply(st, t, batch);
-                        }
-                    }
-                    if (!batch.changes(MartTable.DIM_CUSTOMER_METRICS).isEmpty()) {
-                        scores.changed();
-                    }
-                    connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
+        inTransaction("write to", st -> {
+            for (MartTable t : MartTable.values()) {
+                if (!batch.changes(t).isEmpty()) {
+                    apply(st, t, batch);
                 }
             }
-        } catch (SQLException e) {
-            throw new SinkException("cannot write to the DuckDB file " + file + ": " + e.getMessage(), e);
-        }
+            if (!batch.changes(MartTable.DIM_CUSTOMER_METRICS).isEmpty()) {
+                scores.changed();
+            }
+            return null;
+        });
         if (snapshots != null) {
             snapshots.changed();
         }
@@ -170,16 +158,24 @@ public final class DuckDbTarget implements SinkTarget {
      */
     @Override
     public void maintain() {
-        if (!scores.due()) {
-            return;
+        if (scores.due() && inTransaction("rescore the customers in", scores::rescoreIfPending) && snapshots != null) {
+            snapshots.changed();
         }
-        boolean rescored;
+    }
+
+    private interface SqlWork<T> {
+        T run(Statement st) throws SQLException;
+    }
+
+    /** One transaction on the writer's connection: committed whole, or rolled back and reported as a {@link SinkException}. */
+    private <T> T inTransaction(String what, SqlWork<T> work) {
         try {
-            synchronized (connection) {
+            synchronized (connection) { // one transaction at a time on it: close, and readers of connection(), take the lock too
                 connection.setAutoCommit(false);
                 try (Statement st = connection.createStatement()) {
-                    rescored = scores.rescoreIfPending(st);
+                    T result = work.run(st);
                     connection.commit();
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
                     throw e;
@@ -188,10 +184,7 @@ public final class DuckDbTarget implements SinkTarget {
                 }
             }
         } catch (SQLException e) {
-            throw new SinkException("cannot rescore the customers in the DuckDB file " + file + ": " + e.getMessage(), e);
-        }
-        if (rescored && snapshots != null) {
-            snapshots.changed();
+            throw new SinkException("cannot " + what + " the DuckDB file " + file + ": " + e.getMessage(), e);
         }
     }
 
