@@ -246,11 +246,9 @@ public final class DuckDbTarget implements SinkTarget {
     @Override
     public void close() {
         if (connection != null) {
-            try (Statement st = connection.createStatement()) {
-                synchronized (connection) {
-                    scores.rescoreIfPending(st); // the last batch's customers scored before the last snapshot
-                }
-            } catch (SQLException e) {
+            try {
+                inTransaction("rescore the customers in", scores::rescoreIfPending); // before the last snapshot
+            } catch (SinkException e) {
                 // the rows are committed; their scores are at most one rescoring old
             }
         }
