@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import thelook.backfill.csv.CsvSource;
+import thelook.backfill.source.OwnedTempDirs;
 import thelook.backfill.source.TableReader;
 import thelook.backfill.source.TableSource;
 import thelook.schemas.TheLookTable;
@@ -35,7 +36,7 @@ public final class GeneratedSource implements TableSource {
     public static GeneratedSource generate(int users, long seed, Collection<TheLookTable> tables) {
         Path dir;
         try {
-            dir = thelook.backfill.source.OwnedTempDirs.create("thelook-generated-");
+            dir = OwnedTempDirs.create("thelook-generated-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for the generated data", e);
         }
@@ -81,9 +82,9 @@ public final class GeneratedSource implements TableSource {
 
     private static void delete(Path dir) {
         try {
-            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
+            OwnedTempDirs.delete(dir);
         } catch (IOException ignored) {
-            // left for the OS temp cleaner
+            // left for the next generated source (it removes the dirs whose owner is gone) or the OS temp cleaner
         }
     }
 }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import thelook.backfill.source.OnError;
+import thelook.backfill.source.OwnedTempDirs;
 import thelook.backfill.kafka.TopicWriter;
 import thelook.backfill.plan.EventWindow;
 import thelook.backfill.plan.ReplayPlan;
@@ -108,7 +109,7 @@ public final class ReplayJob {
         TableSource source = sourceSpec.open(EnumSet.allOf(TheLookTable.class), null, null, null);
         try (source) {
             // made only now: a source refused above leaves no empty temp dir behind
-            Path workDir = options.stateDir() != null ? options.stateDir() : thelook.backfill.source.OwnedTempDirs.create("thelook-streams-");
+            Path workDir = options.stateDir() != null ? options.stateDir() : OwnedTempDirs.create("thelook-streams-");
             try {
                 return run(topics, registry, serdes, source, workDir, applicationId, started);
             } finally {
