@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,10 +22,10 @@ import thelook.streams.sink.SinkException;
 import thelook.streams.sink.SinkTarget;
 
 /**
- * The three tables in a local DuckDB file. A batch is one transaction: its rows are appended to
- * temporary staging tables (DuckDB's appender, far faster than row-by-row inserts), then each table
- * loses the rows of every key the batch names ({@code DELETE ... USING}) and gets the batch's upserts
- * ({@code INSERT ... SELECT}), and the transaction commits. The file therefore always holds the marts as
+ * The three tables in a local DuckDB file. A batch is one transaction: the keys it names are appended to
+ * a temporary table (DuckDB's appender, far faster than row-by-row inserts), each table loses the rows of
+ * those keys ({@code DELETE ... USING}), the batch's upserts are appended to it, and the transaction
+ * commits. The file therefore always holds the marts as
  * they were at some moment, and a replayed batch leaves the same tables.
  *
  * <p>The tables have no PRIMARY KEY constraint: one row per key holds by construction, and DuckDB's
@@ -80,10 +81,9 @@ public final class DuckDbTarget implements SinkTarget {
             // this; at its default of 16 MB a replay's sink did so every few batches (commits p99 283 ms, max 694; at 256 MB 86 / 308)
             st.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
             for (MartTable t : MartTable.values()) {
-                st.execute(createTable(t, t.tableName(), false));
+                st.execute(createTable(t));
                 requireColumns(t);
-                st.execute(createTable(t, staging(t), true));
-                st.execute("CREATE OR REPLACE TEMP TABLE " + deletes(t) + " (" + t.keyColumns().stream()
+                st.execute("CREATE OR REPLACE TEMP TABLE " + batchKeys(t) + " (" + t.keyColumns().stream()
                         .map(k -> k + " BIGINT").collect(Collectors.joining(", ")) + ")");
             }
         } catch (SQLException e) {
@@ -94,14 +94,14 @@ public final class DuckDbTarget implements SinkTarget {
         }
     }
 
-    static String createTable(MartTable t, String name, boolean temp) {
+    static String createTable(MartTable t) {
         String columns = t.columns().stream()
                 .map(c -> c.name() + " " + c.type().duckDb() + (c.nullable() ? "" : " NOT NULL"))
                 .collect(Collectors.joining(", "));
-        if (!temp && t == MartTable.DIM_CUSTOMER_METRICS) {
+        if (t == MartTable.DIM_CUSTOMER_METRICS) {
             columns += ", " + RfmScores.COLUMNS;
         }
-        return (temp ? "CREATE OR REPLACE TEMP TABLE " : "CREATE TABLE IF NOT EXISTS ") + name + " (" + columns + ")";
+        return "CREATE TABLE IF NOT EXISTS " + t.tableName() + " (" + columns + ")";
     }
 
     /** A table someone made with other columns would take rows in the wrong places: refuse it, naming the difference. */
@@ -124,12 +124,9 @@ public final class DuckDbTarget implements SinkTarget {
         }
     }
 
-    private static String staging(MartTable t) {
-        return "sink_upserts_" + t.tableName();
-    }
-
-    private static String deletes(MartTable t) {
-        return "sink_deletes_" + t.tableName();
+    /** A temporary table of the keys a batch names, upserted or deleted: each loses its row before the upserts are appended. */
+    private static String batchKeys(MartTable t) {
+        return "sink_keys_" + t.tableName();
     }
 
     @Override
@@ -189,34 +186,27 @@ public final class DuckDbTarget implements SinkTarget {
     }
 
     private void apply(Statement st, MartTable t, SinkBatch batch) throws SQLException {
-        int upserts = 0;
-        int removed = 0;
-        try (DuckDBAppender rows = connection.createAppender("temp", "main", staging(t));
-             DuckDBAppender keys = connection.createAppender("temp", "main", deletes(t))) {
-            for (MartChange c : batch.changes(t)) {
-                if (c.isDelete()) {
-                    keys.beginRow().append(c.key().first());
-                    if (c.key().pair()) {
-                        keys.append(c.key().second());
-                    }
-                    keys.endRow();
-                    removed++;
-                } else {
-                    appendRow(rows, t, c.row());
-                    upserts++;
+        Collection<MartChange> changes = batch.changes(t);
+        try (DuckDBAppender keys = connection.createAppender("temp", "main", batchKeys(t))) {
+            for (MartChange c : changes) {
+                keys.beginRow().append(c.key().first());
+                if (c.key().pair()) {
+                    keys.append(c.key().second());
                 }
+                keys.endRow();
             }
         }
         String name = t.tableName();
         String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
-        if (upserts > 0) {
-            st.execute("DELETE FROM " + name + " USING " + staging(t) + " d WHERE " + on);
-            st.execute("INSERT INTO " + name + " BY NAME SELECT * FROM " + staging(t));
-            st.execute("DELETE FROM " + staging(t));
-        }
-        if (removed > 0) {
-            st.execute("DELETE FROM " + name + " USING " + deletes(t) + " d WHERE " + on);
-            st.execute("DELETE FROM " + deletes(t));
+        st.execute("DELETE FROM " + name + " USING " + batchKeys(t) + " d WHERE " + on);
+        st.execute("DELETE FROM " + batchKeys(t));
+        // straight into the table: the appender writes in the connection's open transaction (tested), so no staging copy
+        try (DuckDBAppender rows = connection.createAppender("main", name)) {
+            for (MartChange c : changes) {
+                if (!c.isDelete()) {
+                    appendRow(rows, t, c.row());
+                }
+            }
         }
     }
 
@@ -233,6 +223,11 @@ public final class DuckDbTarget implements SinkTarget {
                 case FLOAT64 -> a.append(((Number) v).doubleValue());
                 case TIMESTAMP -> a.appendEpochMicros(MartTable.timestampMicros(v));
                 case STRING -> a.append(v.toString());
+            }
+        }
+        if (t == MartTable.DIM_CUSTOMER_METRICS) {
+            for (int i = 0; i < RfmScores.NAMES.size(); i++) {
+                a.appendNull(); // scored by the next rescoring, within RfmScores.EVERY_NANOS
             }
         }
         a.endRow();

@@ -23,6 +23,7 @@ import thelook.streams.sink.SinkException;
 import thelook.streams.sink.SinkTarget;
 import thelook.streams.testing.FakeBigQueryRest;
 import thelook.streams.testing.FakeBigQueryWrite;
+import thelook.streams.testing.SinkChanges;
 
 /**
  * The BigQuery target with the real google-cloud-bigquery and google-cloud-bigquerystorage clients against
@@ -55,18 +56,6 @@ class BigQueryTargetTest {
                 Duration.ofSeconds(20)));
     }
 
-    static DimCustomerMetrics customer(long id, long orders, Instant lastOrder) {
-        return DimCustomerMetrics.newBuilder().setUserId(id).setTotalEvents(3).setTotalSessions(1).setLastEventDttm(null)
-                .setTotalProductsViewed(2).setLastOrderDttm(lastOrder).setTotalOrders(orders).setTotalOrderRevenue(10.5 * orders)
-                .setTotalOrderCost(4.25).setTotalOrderProfit(6.25).setAvgOrderRevenue(10.5).setAvgOrderCost(4.25).setAvgOrderProfit(null)
-                .setTotalProductsPurchased(orders).build();
-    }
-
-    static MartChange change(long offset, long id, DimCustomerMetrics row) {
-        return new MartChange(MartTable.DIM_CUSTOMER_METRICS, RowKey.of(id), row, "thelook.mart.dim_customer_metrics", 0, offset,
-                0, false, new byte[8], row == null ? null : new byte[100]);
-    }
-
     @Test
     void createsTheTablesAsCdcNeedsThemAndAppliesUpsertsAndDeletes() {
         Instant t = Instant.parse("2024-01-15T10:23:45.123456Z");
@@ -79,12 +68,12 @@ class BigQueryTargetTest {
             assertThat(created.path("schema").path("fields").get(0).path("type").asText()).isEqualTo("INT64");
 
             SinkBatch batch = new SinkBatch();
-            batch.add(change(1, 1, customer(1, 1, t)));
-            batch.add(change(2, 2, customer(2, 1, null)));
-            batch.add(change(3, 1, customer(1, 2, t))); // the newer version of user 1: the one BigQuery must get
+            batch.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, t)));
+            batch.add(SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 1, null)));
+            batch.add(SinkChanges.customerChange(3, 1, SinkChanges.customer(1, 2, t))); // the newer version of user 1: the one BigQuery must get
             assertThat(target.write(batch)).isEmpty();
             SinkBatch second = new SinkBatch();
-            second.add(change(4, 2, null));
+            second.add(SinkChanges.customerChange(4, 2, null));
             assertThat(target.write(second)).isEmpty();
         }
         var table = write.table("dim_customer_metrics");
@@ -105,7 +94,7 @@ class BigQueryTargetTest {
             for (int round = 0; round < 6; round++) {
                 SinkBatch batch = new SinkBatch();
                 for (long id = 10; id < 20; id++) {
-                    batch.add(change(round * 100 + id, id, customer(id, round + 1, null)));
+                    batch.add(SinkChanges.customerChange(round * 100 + id, id, SinkChanges.customer(id, round + 1, null)));
                 }
                 rejected = target.write(batch);
                 assertThat(rejected).singleElement().satisfies(r -> {
@@ -137,7 +126,7 @@ class BigQueryTargetTest {
         try (BigQueryTarget target = target("marts")) {
             target.open();
             SinkBatch batch = new SinkBatch();
-            batch.add(change(1, 1, customer(1, 1, null)));
+            batch.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, null)));
             assertThatThrownBy(() -> target.write(batch)).isInstanceOf(SinkException.class)
                     .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("roles/bigquery.dataEditor");
         }

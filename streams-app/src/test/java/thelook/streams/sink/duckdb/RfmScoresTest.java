@@ -24,7 +24,7 @@ class RfmScoresTest {
     @Test
     void rescoringOnlyTheChangedRowsLeavesTheScoresOfTheWholeTable() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            st.execute(DuckDbTarget.createTable(MartTable.DIM_CUSTOMER_METRICS, "dim_customer_metrics", false));
+            st.execute(DuckDbTarget.createTable(MartTable.DIM_CUSTOMER_METRICS));
             for (long user = 1; user <= 300; user++) {
                 insert(st, user);
             }

@@ -1,0 +1,83 @@
+package thelook.streams.sink.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import thelook.avro.DimProductPerformance;
+import thelook.streams.sink.MartChange;
+import thelook.streams.sink.MartTable;
+import thelook.streams.sink.RowKey;
+import thelook.streams.sink.SinkBatch;
+import thelook.streams.sink.SinkException;
+import thelook.streams.testing.SinkChanges;
+
+/**
+ * A batch is one transaction: its upserts are appended straight into the tables (DuckDB's appender, inside the
+ * connection's open transaction), so a batch that fails half-way must leave every table as the last batch did.
+ */
+class DuckDbTargetTest {
+    private static final Instant T = Instant.parse("2024-01-15T10:23:45.123456Z");
+
+    @Test
+    void upsertsAndDeletesReplaceEachKeysRow(@TempDir Path dir) throws Exception {
+        try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
+            target.open();
+            SinkBatch first = new SinkBatch();
+            first.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)));
+            first.add(SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 1, null)));
+            first.add(SinkChanges.customerChange(3, 3, SinkChanges.customer(3, 4, T)));
+            target.write(first);
+            SinkBatch second = new SinkBatch();
+            second.add(SinkChanges.customerChange(4, 1, SinkChanges.customer(1, 2, T)));
+            second.add(SinkChanges.customerChange(5, 2, null));
+            second.add(SinkChanges.customerChange(6, 4, SinkChanges.customer(4, 7, T)));
+            target.write(second);
+            assertThat(orders(target)).containsExactly("1:2", "3:4", "4:7");
+        }
+    }
+
+    @Test
+    void aBatchThatFailsHalfWayLeavesTheTablesAsTheLastBatchDid(@TempDir Path dir) throws Exception {
+        try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
+            target.open();
+            SinkBatch first = new SinkBatch();
+            first.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)));
+            first.add(SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 3, T)));
+            target.write(first);
+
+            try (Statement st = target.connection().createStatement()) {
+                st.execute("DROP TABLE dim_product_performance"); // someone else's doing: the product part of a batch must fail
+            }
+            SinkBatch second = new SinkBatch(); // the customers are written first, then the products fail
+            second.add(SinkChanges.customerChange(3, 1, SinkChanges.customer(1, 5, T)));
+            second.add(SinkChanges.customerChange(4, 2, null));
+            DimProductPerformance product = new DimProductPerformance();
+            product.setProductId(9L);
+            second.add(new MartChange(MartTable.DIM_PRODUCT_PERFORMANCE, RowKey.of(9), product, "thelook.mart.dim_product_performance",
+                    0, 1, 0, false, new byte[8], new byte[10]));
+            assertThatThrownBy(() -> target.write(second)).isInstanceOf(SinkException.class)
+                    .hasMessageContaining("cannot write to the DuckDB file");
+
+            assertThat(orders(target)).as("the customers' delete and append rolled back with the batch").containsExactly("1:1", "2:3");
+        }
+    }
+
+    private static List<String> orders(DuckDbTarget target) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement st = target.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT user_id, total_orders FROM dim_customer_metrics ORDER BY user_id")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1) + ":" + rs.getLong(2));
+            }
+        }
+        return out;
+    }
+}
