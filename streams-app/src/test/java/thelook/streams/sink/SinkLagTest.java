@@ -32,4 +32,30 @@ class SinkLagTest {
         assertThat(lag.update(Map.of(A, 20L), Map.of(A, 10L), 9_700, 10_000)).isEqualTo(new SinkLag.Reading(10, 0.3));
         assertThat(lag.update(Map.of(A, 20L), Map.of(A, 20L), 9_700, 10_500)).isEqualTo(new SinkLag.Reading(0, 0));
     }
+
+    @Test
+    void steadyWritesAreNotReportedAsAGrowingLag() {
+        // a record every millisecond, the target 50 ms behind: no reading ever finds the partition with nothing pending
+        SinkLag lag = new SinkLag();
+        assertThat(lag.update(Map.of(A, 0L), Map.of(A, 0L), 0)).isEqualTo(new SinkLag.Reading(0, 0));
+        for (long t = 1_000; t <= 20_000; t += 1_000) {
+            // what the reading one second ago saw is written now: the tables are at most one second old
+            assertThat(lag.update(Map.of(A, t), Map.of(A, t - 50), t)).isEqualTo(new SinkLag.Reading(50, 1.0));
+        }
+    }
+
+    @Test
+    void aLongStallKeepsCountingFromItsStartWithinBoundedMemory() {
+        SinkLag lag = new SinkLag();
+        lag.update(Map.of(A, 10L), Map.of(A, 10L), 0);
+        long t = 0;
+        for (int i = 1; i <= 3 * SinkLag.MAX_READINGS; i++) {
+            t = i * 1_000L;
+            assertThat(lag.update(Map.of(A, 10L + i), Map.of(A, 10L), t).seconds()).isEqualTo(t / 1000.0);
+        }
+        // the target catches up on the first half: the answer moves forward, never past what is known written
+        SinkLag.Reading r = lag.update(Map.of(A, 10L + 3 * SinkLag.MAX_READINGS), Map.of(A, 10L + 3 * SinkLag.MAX_READINGS / 2), t + 1_000);
+        assertThat(r.records()).isEqualTo(3 * SinkLag.MAX_READINGS / 2);
+        assertThat(r.seconds()).isBetween((3 * SinkLag.MAX_READINGS / 2) + 1.0, (3 * SinkLag.MAX_READINGS / 2) + 3.0);
+    }
 }
