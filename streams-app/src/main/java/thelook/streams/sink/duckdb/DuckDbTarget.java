@@ -25,8 +25,8 @@ import thelook.streams.sink.SinkTarget;
  * The three tables in a local DuckDB file. A batch is one transaction: the keys it names are appended to
  * a temporary table (DuckDB's appender, far faster than row-by-row inserts), each table loses the rows of
  * those keys ({@code DELETE ... USING}), the batch's upserts are appended to it, and the transaction
- * commits. The file therefore always holds the marts as
- * they were at some moment, and a replayed batch leaves the same tables.
+ * commits. The file therefore always holds the marts as they were at some moment, and a replayed batch
+ * leaves the same tables.
  *
  * <p>The tables have no PRIMARY KEY constraint: one row per key holds by construction, and DuckDB's
  * index made the same upserts 8 to 10 times slower ({@code INSERT OR REPLACE} into an indexed table:

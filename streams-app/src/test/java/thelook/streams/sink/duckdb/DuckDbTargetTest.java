@@ -30,16 +30,12 @@ class DuckDbTargetTest {
     void upsertsAndDeletesReplaceEachKeysRow(@TempDir Path dir) throws Exception {
         try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
             target.open();
-            SinkBatch first = new SinkBatch();
-            first.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)));
-            first.add(SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 1, null)));
-            first.add(SinkChanges.customerChange(3, 3, SinkChanges.customer(3, 4, T)));
-            target.write(first);
-            SinkBatch second = new SinkBatch();
-            second.add(SinkChanges.customerChange(4, 1, SinkChanges.customer(1, 2, T)));
-            second.add(SinkChanges.customerChange(5, 2, null));
-            second.add(SinkChanges.customerChange(6, 4, SinkChanges.customer(4, 7, T)));
-            target.write(second);
+            target.write(batch(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)),
+                    SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 1, null)),
+                    SinkChanges.customerChange(3, 3, SinkChanges.customer(3, 4, T))));
+            target.write(batch(SinkChanges.customerChange(4, 1, SinkChanges.customer(1, 2, T)),
+                    SinkChanges.customerChange(5, 2, null), // a delete
+                    SinkChanges.customerChange(6, 4, SinkChanges.customer(4, 7, T))));
             assertThat(orders(target)).containsExactly("1:2", "3:4", "4:7");
         }
     }
@@ -48,10 +44,8 @@ class DuckDbTargetTest {
     void aBatchThatFailsHalfWayLeavesTheTablesAsTheLastBatchDid(@TempDir Path dir) throws Exception {
         try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
             target.open();
-            SinkBatch first = new SinkBatch();
-            first.add(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)));
-            first.add(SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 3, T)));
-            target.write(first);
+            target.write(batch(SinkChanges.customerChange(1, 1, SinkChanges.customer(1, 1, T)),
+                    SinkChanges.customerChange(2, 2, SinkChanges.customer(2, 3, T))));
 
             try (Statement st = target.connection().createStatement()) {
                 st.execute("DROP TABLE dim_product_performance"); // someone else's doing: the product part of a batch must fail
@@ -68,6 +62,14 @@ class DuckDbTargetTest {
 
             assertThat(orders(target)).as("the customers' delete and append rolled back with the batch").containsExactly("1:1", "2:3");
         }
+    }
+
+    private static SinkBatch batch(MartChange... changes) {
+        SinkBatch batch = new SinkBatch();
+        for (MartChange c : changes) {
+            batch.add(c);
+        }
+        return batch;
     }
 
     private static List<String> orders(DuckDbTarget target) throws Exception {
