@@ -4,13 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.duckdb.DuckDBAppender;
@@ -22,10 +25,9 @@ import thelook.streams.sink.SinkException;
 import thelook.streams.sink.SinkTarget;
 
 /**
- * The three tables in a local DuckDB file. A batch is one transaction: the keys it names are appended to
- * a temporary table (DuckDB's appender, far faster than row-by-row inserts), each table loses the rows of
- * those keys ({@code DELETE ... USING}), the batch's upserts are appended to it, and the transaction
- * commits. The file therefore always holds the marts as they were at some moment, and a replayed batch
+ * The three tables in a local DuckDB file. A batch is one transaction: each table loses the rows of the
+ * keys the batch names ({@code DELETE ... USING} a list of them), the batch's upserts are appended to it
+ * (DuckDB's appender, far faster than row-by-row inserts), and the transaction commits. The file therefore always holds the marts as they were at some moment, and a replayed batch
  * leaves the same tables.
  *
  * <p>The tables have no PRIMARY KEY constraint: one row per key holds by construction, and DuckDB's
@@ -41,6 +43,7 @@ public final class DuckDbTarget implements SinkTarget {
     private final Path file;
     private final ParquetSnapshots snapshots;
     private DuckDBConnection connection;
+    private final Map<MartTable, PreparedStatement> deleteKeys = new EnumMap<>(MartTable.class);
     private final RfmScores scores = new RfmScores();
 
     /**
@@ -83,8 +86,7 @@ public final class DuckDbTarget implements SinkTarget {
             for (MartTable t : MartTable.values()) {
                 st.execute(createTable(t));
                 requireColumns(t);
-                st.execute("CREATE OR REPLACE TEMP TABLE " + batchKeys(t) + " (" + t.keyColumns().stream()
-                        .map(k -> k + " BIGINT").collect(Collectors.joining(", ")) + ")");
+                deleteKeys.put(t, connection.prepareStatement(deleteKeysSql(t)));
             }
         } catch (SQLException e) {
             throw new SinkException("cannot prepare the tables in " + file + ": " + e.getMessage(), e);
@@ -124,9 +126,16 @@ public final class DuckDbTarget implements SinkTarget {
         }
     }
 
-    /** A temporary table of the keys a batch names, upserted or deleted: each loses its row before the upserts are appended. */
-    private static String batchKeys(MartTable t) {
-        return "sink_keys_" + t.tableName();
+    /**
+     * Removes the rows of the keys a batch names, upserted or deleted, before its upserts are appended: the keys
+     * bound as one list per key column. Against appending them to a temporary table, joining it and emptying it,
+     * 5-6 ms instead of 6-16 ms per 2,000 keys into a 100,000-row table (three statements fewer).
+     */
+    static String deleteKeysSql(MartTable t) {
+        String name = t.tableName();
+        String keys = t.keyColumns().stream().map(k -> "unnest(?::BIGINT[]) AS " + k).collect(Collectors.joining(", "));
+        String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + name + " USING (SELECT " + keys + ") d WHERE " + on;
     }
 
     @Override
@@ -134,7 +143,7 @@ public final class DuckDbTarget implements SinkTarget {
         inTransaction("write to", st -> {
             for (MartTable t : MartTable.values()) {
                 if (!batch.changes(t).isEmpty()) {
-                    apply(st, t, batch);
+                    apply(t, batch);
                 }
             }
             if (!batch.changes(MartTable.DIM_CUSTOMER_METRICS).isEmpty()) {
@@ -185,23 +194,26 @@ public final class DuckDbTarget implements SinkTarget {
         }
     }
 
-    private void apply(Statement st, MartTable t, SinkBatch batch) throws SQLException {
+    private void apply(MartTable t, SinkBatch batch) throws SQLException {
         Collection<MartChange> changes = batch.changes(t);
-        try (DuckDBAppender keys = connection.createAppender("temp", "main", batchKeys(t))) {
-            for (MartChange c : changes) {
-                keys.beginRow().append(c.key().first());
-                if (c.key().pair()) {
-                    keys.append(c.key().second());
-                }
-                keys.endRow();
+        Long[] first = new Long[changes.size()];
+        Long[] second = t.keyColumns().size() > 1 ? new Long[changes.size()] : null;
+        int i = 0;
+        for (MartChange c : changes) {
+            first[i] = c.key().first();
+            if (second != null) {
+                second[i] = c.key().second();
             }
+            i++;
         }
-        String name = t.tableName();
-        String on = t.keyColumns().stream().map(k -> name + "." + k + " = d." + k).collect(Collectors.joining(" AND "));
-        st.execute("DELETE FROM " + name + " USING " + batchKeys(t) + " d WHERE " + on);
-        st.execute("DELETE FROM " + batchKeys(t));
+        PreparedStatement delete = deleteKeys.get(t);
+        delete.setArray(1, connection.createArrayOf("BIGINT", first));
+        if (second != null) {
+            delete.setArray(2, connection.createArrayOf("BIGINT", second));
+        }
+        delete.execute();
         // straight into the table: the appender writes in the connection's open transaction (tested), so no staging copy
-        try (DuckDBAppender rows = connection.createAppender("main", name)) {
+        try (DuckDBAppender rows = connection.createAppender("main", t.tableName())) {
             for (MartChange c : changes) {
                 if (!c.isDelete()) {
                     appendRow(rows, t, c.row());
@@ -253,6 +265,9 @@ public final class DuckDbTarget implements SinkTarget {
         if (connection != null) {
             try {
                 synchronized (connection) {
+                    for (PreparedStatement p : deleteKeys.values()) {
+                        p.close();
+                    }
                     connection.close();
                 }
             } catch (SQLException ignored) {

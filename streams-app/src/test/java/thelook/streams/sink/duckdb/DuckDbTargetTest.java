@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thelook.avro.DimProductPerformance;
+import thelook.avro.FctCrossSellCandidates;
 import thelook.streams.sink.MartChange;
 import thelook.streams.sink.MartTable;
 import thelook.streams.sink.RowKey;
@@ -38,6 +39,37 @@ class DuckDbTargetTest {
                     SinkChanges.customerChange(6, 4, SinkChanges.customer(4, 7, T))));
             assertThat(orders(target)).containsExactly("1:2", "3:4", "4:7");
         }
+    }
+
+    @Test
+    void pairKeysAreReplacedAsPairs(@TempDir Path dir) throws Exception {
+        try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
+            target.open();
+            target.write(batch(pair(1, 1, 10, 3), pair(2, 1, 11, 4), pair(3, 2, 10, 5)));
+            target.write(batch(pair(4, 1, 10, -1), pair(5, 2, 10, 8), pair(6, 2, 11, 1))); // a delete, an update, a new pair
+            List<String> rows = new ArrayList<>();
+            try (Statement st = target.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT user_id, product_id, total_product_views FROM fct_cross_sell_candidates"
+                         + " ORDER BY ALL")) {
+                while (rs.next()) {
+                    rows.add(rs.getLong(1) + "," + rs.getLong(2) + ":" + rs.getLong(3));
+                }
+            }
+            assertThat(rows).containsExactly("1,11:4", "2,10:8", "2,11:1");
+        }
+    }
+
+    /** A cross-sell change; {@code views} -1 for a delete. */
+    private static MartChange pair(long offset, long user, long product, long views) {
+        FctCrossSellCandidates row = null;
+        if (views >= 0) {
+            row = new FctCrossSellCandidates();
+            row.setUserId(user);
+            row.setProductId(product);
+            row.setTotalProductViews(views);
+        }
+        return new MartChange(MartTable.FCT_CROSS_SELL_CANDIDATES, RowKey.of(user, product), row, "thelook.mart.fct_cross_sell_candidates",
+                0, offset, 0, false, new byte[16], row == null ? null : new byte[10]);
     }
 
     @Test
