@@ -63,20 +63,19 @@ class RfmScoresTest {
     }
 
     private static Map<Long, String> scoresIn(Statement st) throws Exception {
-        Map<Long, String> out = new TreeMap<>();
-        try (ResultSet rs = st.executeQuery("SELECT user_id, recency_score, frequency_score, monetary_score FROM dim_customer_metrics")) {
-            while (rs.next()) {
-                out.put(rs.getLong(1), rs.getString(2) + "," + rs.getString(3) + "," + rs.getString(4));
-            }
-        }
-        return out;
+        return scoresBy(st, "SELECT user_id, recency_score, frequency_score, monetary_score FROM dim_customer_metrics");
     }
 
     /** Every customer: the oracle's scores, or none without an order. */
     private static Map<Long, String> expected(Statement st) throws Exception {
+        return scoresBy(st, "SELECT c.user_id, o.recency_score, o.frequency_score, o.monetary_score"
+                + " FROM dim_customer_metrics c LEFT JOIN (" + CustomerTiersTest.ORACLE + ") o USING (user_id)");
+    }
+
+    /** user_id -> "r,f,m" from a query of those four columns. */
+    private static Map<Long, String> scoresBy(Statement st, String sql) throws Exception {
         Map<Long, String> out = new TreeMap<>();
-        try (ResultSet rs = st.executeQuery("SELECT c.user_id, o.recency_score, o.frequency_score, o.monetary_score"
-                + " FROM dim_customer_metrics c LEFT JOIN (" + CustomerTiersTest.ORACLE + ") o USING (user_id)")) {
+        try (ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.put(rs.getLong(1), rs.getString(2) + "," + rs.getString(3) + "," + rs.getString(4));
             }
