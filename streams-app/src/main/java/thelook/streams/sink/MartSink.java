@@ -220,17 +220,7 @@ public final class MartSink implements AutoCloseable {
                 MartChange c = r.change();
                 deadLetters.add(deadLetter(c.rawKey(), c.rawValue(), c.origin(), target.name() + " refused the row: " + r.reason()));
             }
-            long now = System.currentTimeMillis();
-            synchronized (latencyMs) { // once per batch, not per row
-                for (MartChange c : batch.all()) {
-                    (c.isDelete() ? deletes : upserts).increment();
-                    if (c.appendTime()) {
-                        long ms = Math.max(0, now - c.appendedAt());
-                        latency.record(ms, TimeUnit.MILLISECONDS);
-                        latencyMs.recordValue(Math.min(ms, latencyMs.getHighestTrackableValue()));
-                    }
-                }
-            }
+            recordWritten(System.currentTimeMillis());
             rowsWritten.addAndGet(batch.rows());
             batch.clear();
         }
@@ -251,6 +241,47 @@ public final class MartSink implements AutoCloseable {
             deadLetters.clear();
         }
         commit();
+    }
+
+    /**
+     * Counts the batch's rows and records each row's latency. Rows that reached their topic in one producer request
+     * share the broker's append time, so the run's histogram takes them as one value with a count.
+     */
+    private void recordWritten(long now) {
+        long upserted = 0;
+        long deleted = 0;
+        synchronized (latencyMs) { // once per batch, not per row
+            for (MartTable t : MartTable.values()) {
+                long runAt = -1;
+                long runRows = 0;
+                for (MartChange c : batch.changes(t)) {
+                    if (c.isDelete()) {
+                        deleted++;
+                    } else {
+                        upserted++;
+                    }
+                    if (!c.appendTime()) {
+                        continue;
+                    }
+                    latency.record(Math.max(0, now - c.appendedAt()), TimeUnit.MILLISECONDS);
+                    if (c.appendedAt() != runAt) {
+                        recordRun(now, runAt, runRows);
+                        runAt = c.appendedAt();
+                        runRows = 0;
+                    }
+                    runRows++;
+                }
+                recordRun(now, runAt, runRows);
+            }
+        }
+        upserts.increment(upserted);
+        deletes.increment(deleted);
+    }
+
+    private void recordRun(long now, long appendedAt, long rows) {
+        if (rows > 0) {
+            latencyMs.recordValueWithCount(Math.min(Math.max(0, now - appendedAt), latencyMs.getHighestTrackableValue()), rows);
+        }
     }
 
     private boolean movedPastMarkers() {

@@ -60,12 +60,14 @@ public enum MartTable {
     private final List<String> keyColumns;
     private final Function<TopicNames, String> topic;
     private final List<Column> columns;
+    private final int[] keyPositions; // of the key columns in the Avro record: looked up once, read for every row
 
     MartTable(String tableName, Schema schema, List<String> keyColumns, Function<TopicNames, String> topic) {
         this.tableName = tableName;
         this.schema = schema;
         this.keyColumns = keyColumns;
         this.topic = topic;
+        this.keyPositions = keyColumns.stream().mapToInt(k -> schema.getField(k).pos()).toArray();
         List<Column> dbt = schema.getFields().stream().map(MartTable::column).toList();
         this.columns = tableName.equals("dim_customer_metrics")
                 ? java.util.stream.Stream.concat(dbt.stream(), Extras.CUSTOMER.stream()).toList() : dbt;
@@ -109,8 +111,8 @@ public enum MartTable {
 
     /** The key columns' values of a row of this table. */
     public RowKey keyOf(SpecificRecord row) {
-        long first = (Long) row.get(schema.getField(keyColumns.get(0)).pos());
-        return keyColumns.size() == 1 ? RowKey.of(first) : RowKey.of(first, (Long) row.get(schema.getField(keyColumns.get(1)).pos()));
+        long first = (Long) row.get(keyPositions[0]);
+        return keyPositions.length == 1 ? RowKey.of(first) : RowKey.of(first, (Long) row.get(keyPositions[1]));
     }
 
     /** A TIMESTAMP column's value as epoch microseconds: generated classes give an Instant, or the long itself without conversions. */
