@@ -1,10 +1,8 @@
 package thelook.streams.sink;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,13 +20,22 @@ public final class SinkBatch {
     private long added;
     private long firstAddedNanos;
 
+    public SinkBatch() {
+        // one map per table for the batch's life and the next ones': cleared, not dropped, so a catch-up's batches
+        // do not grow new tables of thousands of entries each time
+        for (MartTable t : MartTable.values()) {
+            records.put(t, new LinkedHashMap<>());
+            changes.put(t, new LinkedHashMap<>());
+        }
+    }
+
     /** A record whose key is read; its value is decoded later, if it is still the last of its key. */
     void add(MartTable table, RowKey key, ConsumerRecord<byte[], byte[]> record) {
         if (added == 0) {
             firstAddedNanos = System.nanoTime();
         }
         added++;
-        records.computeIfAbsent(table, t -> new LinkedHashMap<>()).put(key, record);
+        records.get(table).put(key, record);
     }
 
     /** A change already decoded (tests, and targets' own callers). */
@@ -37,13 +44,13 @@ public final class SinkBatch {
             firstAddedNanos = System.nanoTime();
         }
         added++;
-        changes.computeIfAbsent(change.table(), t -> new LinkedHashMap<>()).put(change.key(), change);
+        changes.get(change.table()).put(change.key(), change);
     }
 
     /** Decodes the last version of every key; one that does not decode goes to {@code bad} with the reason and leaves the batch. */
     void decode(MartDecoder decoder, BiConsumer<ConsumerRecord<byte[], byte[]>, String> bad) {
         for (var e : records.entrySet()) {
-            LinkedHashMap<RowKey, MartChange> out = changes.computeIfAbsent(e.getKey(), t -> new LinkedHashMap<>());
+            LinkedHashMap<RowKey, MartChange> out = changes.get(e.getKey());
             for (var r : e.getValue().entrySet()) {
                 try {
                     out.put(r.getKey(), decoder.decode(e.getKey(), r.getKey(), r.getValue()));
@@ -51,8 +58,8 @@ public final class SinkBatch {
                     bad.accept(r.getValue(), ex.getMessage());
                 }
             }
+            e.getValue().clear();
         }
-        records.clear();
     }
 
     /** Records added, counting superseded versions. */
@@ -75,19 +82,12 @@ public final class SinkBatch {
 
     /** The last version of each key of {@code table}, in the order their keys first arrived. */
     public Collection<MartChange> changes(MartTable table) {
-        LinkedHashMap<RowKey, MartChange> m = changes.get(table);
-        return m == null ? List.of() : m.values();
-    }
-
-    public List<MartChange> all() {
-        List<MartChange> out = new ArrayList<>();
-        changes.values().forEach(m -> out.addAll(m.values()));
-        return out;
+        return changes.get(table).values();
     }
 
     public void clear() {
-        records.clear();
-        changes.clear();
+        records.values().forEach(Map::clear);
+        changes.values().forEach(Map::clear);
         added = 0;
     }
 }
