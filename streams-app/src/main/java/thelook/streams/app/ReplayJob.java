@@ -161,7 +161,11 @@ public final class ReplayJob {
                 listener.planned(plan);
                 listener.phase(startEarly ? "Waiting for Kafka and the topology" : "Starting Kafka and the topology", -1);
                 try (ReplayCluster cluster = early.get() != null ? joinCluster(early.get()) : startCluster(spec, () -> false)) {
-                    return replay(plan, cluster, applicationId, topics, serdes, started);
+                    Summary summary = replay(plan, cluster, applicationId, topics, serdes, started);
+                    // its own phase: closing the topology (and an embedded broker) takes seconds, which the last phase
+                    // would otherwise seem to take (with a sink: "Writing the last mart changes" 3.4 s, of it 0.5 s the sink's)
+                    listener.phase(cluster.brokerInProcess() ? "Stopping Kafka and the topology" : "Stopping the topology", -1);
+                    return summary;
                 }
             }
         }
