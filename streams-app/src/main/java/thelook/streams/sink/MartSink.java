@@ -244,8 +244,8 @@ public final class MartSink implements AutoCloseable {
     }
 
     /**
-     * Counts the batch's rows and records each row's latency. Rows that reached their topic in one producer request
-     * share the broker's append time, so the run's histogram takes them as one value with a count.
+     * Counts the batch's rows and records each row's latency. Consecutive rows with one append time (mostly one producer
+     * request's, which the broker stamps together) go to the run's histogram as one value with a count.
      */
     private void recordWritten(long now) {
         long upserted = 0;
