@@ -59,6 +59,31 @@ class DuckDbTargetTest {
         }
     }
 
+    /** The keys reach DuckDB as text lists: every long must come back as itself, the extremes and negatives too. */
+    @Test
+    void anyLongKeyIsReplacedAndDeleted(@TempDir Path dir) throws Exception {
+        long[] ids = {Long.MIN_VALUE, -1, 0, 7, Long.MAX_VALUE};
+        try (DuckDbTarget target = new DuckDbTarget(dir.resolve("marts.duckdb"), null)) {
+            target.open();
+            List<MartChange> first = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                first.add(SinkChanges.customerChange(i, ids[i], SinkChanges.customer(ids[i], 1, T)));
+            }
+            target.write(batch(first.toArray(MartChange[]::new)));
+            target.write(batch(SinkChanges.customerChange(10, Long.MIN_VALUE, SinkChanges.customer(Long.MIN_VALUE, 2, T)),
+                    SinkChanges.customerChange(11, Long.MAX_VALUE, null), SinkChanges.customerChange(12, -1, null),
+                    pair(13, Long.MAX_VALUE, Long.MIN_VALUE, 5)));
+            target.write(batch(pair(14, Long.MAX_VALUE, Long.MIN_VALUE, 6)));
+            assertThat(orders(target)).containsExactly(Long.MIN_VALUE + ":2", "0:1", "7:1");
+            try (Statement st = target.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT user_id, product_id, total_product_views FROM fct_cross_sell_candidates")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3))).containsExactly(Long.MAX_VALUE, Long.MIN_VALUE, 6L);
+                assertThat(rs.next()).as("the pair's first version was replaced").isFalse();
+            }
+        }
+    }
+
     /** A cross-sell change; {@code views} -1 for a delete. */
     private static MartChange pair(long offset, long user, long product, long views) {
         FctCrossSellCandidates row = null;
