@@ -131,9 +131,10 @@ public final class DuckDbTarget implements SinkTarget {
      * appended: the keys bound as one list per key column. Against appending them to a temporary table, joining it and emptying it,
      * 5-6 ms instead of 6-16 ms per 2,000 keys into a 100,000-row table (three statements fewer).
      *
-     * <p>Each list is bound as text ({@code [3,1,2]}) that DuckDB casts to {@code BIGINT[]}: a JDBC array made of the same keys
-     * (boxed, each turned into a DuckDB value on its own) took about 1.5 us a key to bind, half of the whole delete
-     * (3,000 keys out of 100,000 customers: 8.5-11 ms as an array, 5.7-7.2 ms as text; docs/benchmarks.md).
+     * <p>Each list is bound as text ({@code [3,1,2]}) that DuckDB casts to {@code BIGINT[]}: a JDBC array of the same keys
+     * (boxed, each turned into a DuckDB value of its own) took 4.4-4.8 ms to bind for 3,000 keys, about half of such a delete
+     * (into 100,000 customers: 8.5-11 ms as an array, 5.7-8.9 ms as text); in a replay's sink the deletes cost about 15% less
+     * CPU (docs/benchmarks.md, "fourth round").
      */
     static String deleteKeysSql(MartTable t) {
         String name = t.tableName();
