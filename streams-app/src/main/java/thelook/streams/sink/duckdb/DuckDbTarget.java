@@ -14,12 +14,14 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import thelook.streams.sink.MartChange;
 import thelook.streams.sink.MartTable;
+import thelook.streams.sink.RowKey;
 import thelook.streams.sink.SinkBatch;
 import thelook.streams.sink.SinkException;
 import thelook.streams.sink.SinkTarget;
@@ -201,25 +203,10 @@ public final class DuckDbTarget implements SinkTarget {
 
     private void apply(MartTable t, SinkBatch batch) throws SQLException {
         Collection<MartChange> changes = batch.changes(t);
-        boolean pairs = t.keyColumns().size() > 1;
-        StringBuilder first = new StringBuilder(changes.size() * 8).append('[');
-        StringBuilder second = pairs ? new StringBuilder(changes.size() * 8).append('[') : null;
-        for (MartChange c : changes) {
-            if (first.length() > 1) {
-                first.append(',');
-            }
-            first.append(c.key().first());
-            if (pairs) {
-                if (second.length() > 1) {
-                    second.append(',');
-                }
-                second.append(c.key().second());
-            }
-        }
         PreparedStatement delete = deleteKeys.get(t);
-        delete.setString(1, first.append(']').toString());
-        if (pairs) {
-            delete.setString(2, second.append(']').toString());
+        delete.setString(1, keyList(changes, RowKey::first));
+        if (t.keyColumns().size() > 1) {
+            delete.setString(2, keyList(changes, RowKey::second));
         }
         delete.execute();
         // straight into the table: the appender writes in the connection's open transaction (tested), so no staging copy
@@ -230,6 +217,18 @@ public final class DuckDbTarget implements SinkTarget {
                 }
             }
         }
+    }
+
+    /** One key column of the changes as DuckDB's text form of a list, {@code [3,1,2]} ({@link #deleteKeysSql}). */
+    private static String keyList(Collection<MartChange> changes, ToLongFunction<RowKey> column) {
+        StringBuilder out = new StringBuilder(changes.size() * 8).append('[');
+        for (MartChange c : changes) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append(column.applyAsLong(c.key()));
+        }
+        return out.append(']').toString();
     }
 
     private static void appendRow(DuckDBAppender a, MartTable t, SpecificRecord row) throws SQLException {
